@@ -70,7 +70,7 @@ public final class HunkMapper {
     private void mapFile(String patchName, UnifiedDiff.FileDiff fd, String path, List<String> units,
             List<HunkMapping> out, Map<String, StartFunction> starts, List<String> notes) {
         String oldText = fd.oldPath() == null ? "" : read(path);
-        PatchedFile pf = PatchedFile.apply(patchName, fd, oldText);
+        PatchedFile pf = PatchedFile.apply(patchName, path, fd, oldText);
         ScannedFile before = CScanner.scan(path, oldText);
         ScannedFile after = CScanner.scan(path, fd.newPath() == null ? "" : pf.newText());
         if (fd.oldPath() == null) {

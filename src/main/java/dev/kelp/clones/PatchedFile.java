@@ -21,7 +21,8 @@ public record PatchedFile(String path, String oldText, String newText, List<Loca
             List<Integer> removedOld, List<Integer> addedNew) {
     }
 
-    public static PatchedFile apply(String patchName, UnifiedDiff.FileDiff fd, String oldText) {
+    /** {@code path} names the file in messages (the tree-relative path the patch was resolved to). */
+    public static PatchedFile apply(String patchName, String path, UnifiedDiff.FileDiff fd, String oldText) {
         List<String> old = lines(oldText);
         List<String> out = new ArrayList<>();
         List<LocatedHunk> located = new ArrayList<>();
@@ -30,7 +31,7 @@ public record PatchedFile(String path, String oldText, String newText, List<Loca
             UnifiedDiff.Hunk hunk = fd.hunks().get(h);
             int at = locate(old, hunk, copied);
             if (at < 0) {
-                throw new KelpException(patchName + ": hunk " + (h + 1) + " of " + fd.path() + " (@@ -" + hunk.oldStart()
+                throw new KelpException(patchName + ": hunk " + (h + 1) + " of " + path + " (@@ -" + hunk.oldStart()
                         + "," + hunk.oldCount() + ") does not match the original file; is the source tree the one"
                         + " the patch was made against?");
             }
@@ -56,7 +57,7 @@ public record PatchedFile(String path, String oldText, String newText, List<Loca
             copied = oldLine - 1;
         }
         out.addAll(old.subList(copied, old.size()));
-        return new PatchedFile(fd.path(), oldText, String.join("\n", out) + "\n", List.copyOf(located));
+        return new PatchedFile(path, oldText, String.join("\n", out) + "\n", List.copyOf(located));
     }
 
     /** 0-based index of the hunk's first old line, nearest to where its header says; -1 if nowhere. */
@@ -66,14 +67,14 @@ public record PatchedFile(String path, String oldText, String newText, List<Loca
         if (want.isEmpty()) {
             return Math.max(from, Math.min(expected, old.size()));
         }
-        for (int delta = 0; delta <= old.size(); delta++) {
-            for (int p : new int[] {expected - delta, expected + delta}) {
-                if (p >= from && p + want.size() <= old.size() && old.subList(p, p + want.size()).equals(want)) {
-                    return p;
-                }
+        int best = -1;
+        for (int p = from; p + want.size() <= old.size(); p++) {
+            if (old.subList(p, p + want.size()).equals(want)
+                    && (best < 0 || Math.abs(p - expected) < Math.abs(best - expected))) {
+                best = p;
             }
         }
-        return -1;
+        return best;
     }
 
     static List<String> lines(String text) {
