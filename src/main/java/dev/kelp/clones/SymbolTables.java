@@ -16,9 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Function symbols of target objects, read from a {@code System.map} (the kernel's own list,
- * covering local symbols too) or from an ELF object through {@code nm}. Both use nm's
- * "address type name" lines; text-section symbols (types {@code T t W w}) count as functions.
+ * Function symbols of target objects, read from a {@code System.map} or {@code /proc/kallsyms}
+ * (the kernel's own lists, local symbols included; kallsyms' {@code [module]} tag assigns a
+ * symbol to that module) or from an ELF object through {@code nm}. All use nm's "address type
+ * name" lines; text-section symbols (types {@code T t W w}) count as functions.
  */
 public final class SymbolTables implements SymbolLookup {
     private static final Set<String> FUNCTION_TYPES = Set.of("T", "t", "W", "w");
@@ -34,15 +35,20 @@ public final class SymbolTables implements SymbolLookup {
         for (String line : lines) {
             String[] f = line.trim().split("\\s+");
             if (f.length >= 3 && FUNCTION_TYPES.contains(f[1])) {
-                names.add(f[2]);
+                // /proc/kallsyms tags module symbols with [module]: they belong to that object.
+                Set<String> into = f.length >= 4 && f[3].startsWith("[") && f[3].endsWith("]")
+                        ? functionsByObject.computeIfAbsent(f[3].substring(1, f[3].length() - 1), k -> new HashSet<>())
+                        : names;
+                into.add(f[2]);
                 n++;
             } else if (f.length < 2 && !line.isBlank()) {
                 throw new KelpException(file + ": not a System.map/nm symbol line: " + line);
             }
         }
         if (n == 0) {
-            throw new KelpException(file + ": no function symbols found (expected a System.map or an ELF object"
-                    + " with a symbol table)");
+            throw new KelpException(file + ": no function symbols found (expected a System.map, a kallsyms copy or"
+                    + " an ELF object with a symbol table; Debian's /boot/System.map is a stub, the real one is in the"
+                    + " linux-image-*-dbg package)");
         }
         return this;
     }

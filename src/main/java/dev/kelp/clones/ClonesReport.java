@@ -1,0 +1,81 @@
+package dev.kelp.clones;
+
+import java.util.List;
+import java.util.Map;
+
+/** Renders step (a) and step (b) results as the text {@code kelp clones} prints. */
+public final class ClonesReport {
+    private ClonesReport() {
+    }
+
+    public static String stepA(PatchMapping pm) {
+        StringBuilder sb = new StringBuilder("Changed source (step a)\n");
+        for (HunkMapping h : pm.hunks()) {
+            sb.append("  ").append(h.file()).append(" hunk ").append(h.hunk()).append(" (-").append(h.oldStart())
+                    .append(" +").append(h.newStart()).append("):");
+            if (h.touches().isEmpty()) {
+                sb.append(" only comments or blank lines between definitions");
+            }
+            sb.append('\n');
+            for (Touch t : h.touches()) {
+                sb.append("    ").append(t.entity().describe());
+                if (t.change() != Touch.Change.MODIFIED) {
+                    sb.append(" [").append(t.change().name().toLowerCase(java.util.Locale.ROOT)).append(']');
+                }
+                if (t.commentOnly()) {
+                    sb.append(" [comments only]");
+                }
+                sb.append('\n');
+                for (Touch.Use u : t.users()) {
+                    sb.append("      used by ").append(u.function()).append(" in ").append(u.unit())
+                            .append(" (via ").append(u.via()).append(")\n");
+                }
+            }
+            if (h.outsideCode()) {
+                sb.append("    warning: changed code outside any definition the scanner recognised\n");
+            }
+        }
+        if (!pm.starts().isEmpty()) {
+            sb.append("  changed functions:");
+            for (StartFunction s : pm.starts()) {
+                sb.append(' ').append(s.function());
+            }
+            sb.append('\n');
+        }
+        for (String n : pm.notes()) {
+            sb.append("  note: ").append(n).append('\n');
+        }
+        return sb.toString();
+    }
+
+    public static String stepB(ClonesAnalysis.Result r) {
+        StringBuilder sb = new StringBuilder("Functions to patch (step b)\n");
+        int total = 0;
+        int noSymbol = 0;
+        for (Map.Entry<String, List<AffectedFunction>> e : r.byObject().entrySet()) {
+            sb.append("  ").append(e.getKey()).append('\n');
+            int width = e.getValue().stream().mapToInt(a -> a.name().length()).max().orElse(0);
+            for (AffectedFunction a : e.getValue()) {
+                total++;
+                sb.append("    ").append(a.name()).append(" ".repeat(width - a.name().length() + 2))
+                        .append(a.describeChain());
+                switch (a.presence()) {
+                    case NO_SYMBOL -> {
+                        noSymbol++;
+                        sb.append("  [no symbol of its own: ").append(a.presenceReason()).append(']');
+                    }
+                    case UNKNOWN -> sb.append("  [symbol unknown: ").append(a.presenceReason()).append(']');
+                    default -> {
+                    }
+                }
+                sb.append("  (").append(a.unit()).append(")\n");
+            }
+        }
+        sb.append("  ").append(total).append(" function(s) in ").append(r.byObject().size()).append(" object(s); ")
+                .append(noSymbol).append(" without a symbol of their own (patched through the functions they went into)\n");
+        for (String n : r.notes()) {
+            sb.append("  note: ").append(n).append('\n');
+        }
+        return sb.toString();
+    }
+}
