@@ -97,7 +97,8 @@ public final class ClonesCommand implements Callable<Integer> {
             String[] of = objectAndFile(s);
             tables.add(of[0], Path.of(of[1]));
         }
-        System.out.print(ClonesReport.stepB(ClonesAnalysis.run(starts, parsed, tables, object)));
+        System.out.print(ClonesReport.stepB(ClonesAnalysis.run(starts, ClonesAnalysis.nameUnits(parsed, starts), tables,
+                object)));
         return 0;
     }
 

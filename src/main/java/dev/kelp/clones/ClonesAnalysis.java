@@ -80,6 +80,21 @@ public final class ClonesAnalysis {
         return new Result(byObject, List.copyOf(new LinkedHashSet<>(notes)));
     }
 
+    /**
+     * Names each dump after its unit: the start unit it belongs to when there is one, otherwise
+     * its file name without the dump suffix.
+     */
+    public static List<IpaDump> nameUnits(List<IpaDump> dumps, List<StartFunction> starts) {
+        List<IpaDump> out = new ArrayList<>();
+        for (IpaDump d : dumps) {
+            String unit = starts.stream().map(StartFunction::unit).filter(u -> u != null && sameUnit(u, d.unit()))
+                    .findFirst().orElse(d.unit().endsWith(DUMP_SUFFIX)
+                            ? d.unit().substring(0, d.unit().length() - DUMP_SUFFIX.length()) : d.unit());
+            out.add(d.withUnit(unit));
+        }
+        return out;
+    }
+
     static boolean appliesTo(StartFunction s, IpaDump d, int dumpCount) {
         if (s.unit() == null) {
             return dumpCount == 1 || d.mentions(s.function());

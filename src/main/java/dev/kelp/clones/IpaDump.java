@@ -25,6 +25,10 @@ public record IpaDump(String unit, String object, List<IpaEdge> edges, Set<IpaNo
         return new IpaDump(unit, newObject, edges, removed, format);
     }
 
+    public IpaDump withUnit(String newUnit) {
+        return new IpaDump(newUnit, object, edges, removed, format);
+    }
+
     /** Whether any node of the dump carries this assembler name. */
     public boolean mentions(String name) {
         return edges.stream().anyMatch(e -> e.from().name().equals(name) || e.to().name().equals(name))
