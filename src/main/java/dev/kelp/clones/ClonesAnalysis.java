@@ -51,7 +51,7 @@ public final class ClonesAnalysis {
             }
             for (AffectedFunction a : new InlineClosure(d).close(mine, symbols)) {
                 byObject.computeIfAbsent(d.object(), k -> new ArrayList<>()).add(a);
-                if (a.isOptimisationClone()) {
+                if (a.isOptimisationClone() && a.presence() != Presence.NO_SYMBOL) {
                     notes.add(a.name() + " (" + d.unit() + "): optimisation clone with a compiler-private calling"
                             + " convention; a source-level replacement must replace its callers instead");
                 }
