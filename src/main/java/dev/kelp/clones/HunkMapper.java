@@ -61,13 +61,14 @@ public final class HunkMapper {
         List<HunkMapping> hunks = new ArrayList<>();
         Map<String, StartFunction> starts = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
+        List<PatchedFile> files = new ArrayList<>();
         for (Map.Entry<UnifiedDiff.FileDiff, String> e : paths.entrySet()) {
-            mapFile(patchName, e.getKey(), e.getValue(), units, hunks, starts, notes);
+            files.add(mapFile(patchName, e.getKey(), e.getValue(), units, hunks, starts, notes));
         }
-        return new PatchMapping(List.copyOf(hunks), List.copyOf(starts.values()), List.copyOf(notes));
+        return new PatchMapping(List.copyOf(hunks), List.copyOf(starts.values()), List.copyOf(notes), List.copyOf(files));
     }
 
-    private void mapFile(String patchName, UnifiedDiff.FileDiff fd, String path, List<String> units,
+    private PatchedFile mapFile(String patchName, UnifiedDiff.FileDiff fd, String path, List<String> units,
             List<HunkMapping> out, Map<String, StartFunction> starts, List<String> notes) {
         String oldText = fd.oldPath() == null ? "" : read(path);
         PatchedFile pf = PatchedFile.apply(patchName, path, fd, oldText);
@@ -100,6 +101,7 @@ public final class HunkMapper {
             out.add(new HunkMapping(path, h.index(), h.oldStart(), h.newStart(), List.copyOf(withUsers), outside.size(),
                     outsideCode));
         }
+        return pf;
     }
 
     /** Adds the entities of {@code scan} holding {@code lines}; returns true when a code line fell outside all. */
