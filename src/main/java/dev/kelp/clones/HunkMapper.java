@@ -91,6 +91,7 @@ public final class HunkMapper {
             boolean outsideCode = false;
             outsideCode |= collect(before, h.removedOld(), after, true, touches, outside, path);
             outsideCode |= collect(after, h.addedNew(), before, false, touches, outside, path);
+            pairRewrittenDirectives(touches);
             List<Touch> withUsers = new ArrayList<>();
             for (Touch t : touches.values()) {
                 Touch full = new Touch(t.file(), t.entity(), t.change(), t.commentOnly(),
@@ -129,6 +130,36 @@ public final class HunkMapper {
             }
         }
         return outsideCode;
+    }
+
+    /**
+     * A directive has no name of its own, so a rewritten one ({@code #ifdef X} → {@code #if
+     * defined(X)}) shows as one deleted and one added; within a hunk, pair them by directive word.
+     */
+    private static void pairRewrittenDirectives(Map<String, Touch> touches) {
+        List<String> keys = new ArrayList<>(touches.keySet());
+        for (String del : keys) {
+            Touch d = touches.get(del);
+            if (d == null || d.entity().kind() != CEntity.Kind.DIRECTIVE || d.change() != Touch.Change.DELETED) {
+                continue;
+            }
+            for (String add : keys) {
+                Touch a = touches.get(add);
+                if (a != null && a.entity().kind() == CEntity.Kind.DIRECTIVE && a.change() == Touch.Change.ADDED
+                        && sameWord(a.entity(), d.entity())) {
+                    touches.remove(del);
+                    touches.put(add, new Touch(a.file(), a.entity(), Touch.Change.MODIFIED,
+                            a.commentOnly() && d.commentOnly(), a.users()));
+                    break;
+                }
+            }
+        }
+    }
+
+    private static boolean sameWord(CEntity a, CEntity b) {
+        String wa = a.note() == null ? "" : a.note();
+        String wb = b.note() == null ? "" : b.note();
+        return wa.equals(wb) || (wa.startsWith("if") && wb.startsWith("if"));
     }
 
     private static boolean needsUsers(Touch t, String path) {

@@ -126,4 +126,19 @@ class HunkMapperTest {
         assertThatThrownBy(() -> map(missing)).isInstanceOf(KelpException.class)
                 .hasMessageContaining("kernel/forks.c not found under");
     }
+
+    @Test
+    void directivesAndPrototypesAreNotedNotGuessed() throws IOException {
+        String diff = new TestPatches(work)
+                .replace("fs/proc/meminfo.c", "#ifdef CONFIG_CMA\n#include <linux/cma.h>", "#if defined(CONFIG_CMA)\n#include <linux/cma.h>")
+                .replace("fs/proc/meminfo.c", "void __attribute__((weak)) arch_report_meminfo(struct seq_file *m)\n{\n}\n",
+                        "void __attribute__((weak)) arch_report_meminfo(struct seq_file *m)\n{\n}\n\nint meminfo_extra(void);\n")
+                .diff();
+        PatchMapping pm = map(diff);
+        assertThat(touches(pm)).extracting(t -> t.entity().kind(), Touch::change).contains(
+                tuple(CEntity.Kind.DIRECTIVE, Touch.Change.MODIFIED), tuple(CEntity.Kind.PROTOTYPE, Touch.Change.ADDED));
+        assertThat(pm.starts()).isEmpty();
+        assertThat(pm.notes()).anyMatch(n -> n.contains("preprocessor directive"))
+                .anyMatch(n -> n.contains("declaration of meminfo_extra"));
+    }
 }
