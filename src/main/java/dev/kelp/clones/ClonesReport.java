@@ -35,12 +35,13 @@ public final class ClonesReport {
                 sb.append("    warning: changed code outside any definition the scanner recognised\n");
             }
         }
-        if (!pm.starts().isEmpty()) {
-            sb.append("  changed functions:");
-            for (StartFunction s : pm.starts()) {
-                sb.append(' ').append(s.function());
-            }
-            sb.append('\n');
+        java.util.Map<String, java.util.List<String>> units = new java.util.LinkedHashMap<>();
+        for (StartFunction s : pm.starts()) {
+            units.computeIfAbsent(s.function(), k -> new java.util.ArrayList<>()).add(s.unit() == null ? "any unit" : s.unit());
+        }
+        if (!units.isEmpty()) {
+            sb.append("  changed functions:\n");
+            units.forEach((f, us) -> sb.append("    ").append(f).append(" (").append(String.join(", ", us)).append(")\n"));
         }
         for (String n : pm.notes()) {
             sb.append("  note: ").append(n).append('\n');

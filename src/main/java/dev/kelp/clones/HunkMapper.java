@@ -188,7 +188,9 @@ public final class HunkMapper {
             grew = false;
             for (ScannedFile f : scope) {
                 for (CEntity m : f.entities()) {
-                    if (m.kind() == CEntity.Kind.MACRO && !names.containsAll(m.names()) && intersects(m.identifiers(), names)) {
+                    // Macros and header functions (inlined helpers) that use a name carry the change to their users.
+                    boolean carrier = m.kind() == CEntity.Kind.MACRO || (m.kind() == CEntity.Kind.FUNCTION && !isUnit(f.path()));
+                    if (carrier && !names.containsAll(m.names()) && intersects(m.identifiers(), names)) {
                         grew |= names.addAll(m.names());
                     }
                 }
@@ -200,7 +202,10 @@ public final class HunkMapper {
                 if (fn == entity || (fn.startLine() == entity.startLine() && f == own)) {
                     continue;
                 }
-                String via = firstCommon(fn.identifiers(), names);
+                Set<String> others = new LinkedHashSet<>(fn.identifiers());
+                fn.names().forEach(others::remove);
+                others.remove(fn.symbol());
+                String via = firstCommon(others, names);
                 if (via != null) {
                     users.add(new Touch.Use(f.path(), fn.symbol(), via));
                 }
@@ -229,8 +234,11 @@ public final class HunkMapper {
                     put(starts, new StartFunction(e.symbol(), path, "changed (" + where + ")"));
                 } else if (searchUnits.isEmpty()) {
                     put(starts, new StartFunction(e.symbol(), null, "changed in header (" + where + ")"));
+                } else if (userUnits(t).isEmpty()) {
+                    notes.add(where + ": " + e.describe() + " changes, but no searched unit that includes "
+                            + path + " uses it");
                 } else {
-                    for (String u : searchUnits) {
+                    for (String u : userUnits(t)) {
                         put(starts, new StartFunction(e.symbol(), u, "changed in header (" + where + ")"));
                     }
                 }
@@ -241,14 +249,28 @@ public final class HunkMapper {
                     + " alone");
             default -> {
                 for (Touch.Use u : t.users()) {
-                    put(starts, new StartFunction(u.function(), u.unit(), "uses " + e.kind().label() + " "
-                            + u.via() + " (" + where + ")"));
+                    String reason = "uses " + e.kind().label() + " " + u.via() + " (" + where + ")";
+                    if (isUnit(u.unit())) {
+                        put(starts, new StartFunction(u.function(), u.unit(), reason));
+                    } else if (userUnits(t).isEmpty()) {
+                        put(starts, new StartFunction(u.function(), null, reason));
+                    } else {
+                        // A header function using it: changed wherever the header's users are compiled.
+                        for (String unit : userUnits(t)) {
+                            put(starts, new StartFunction(u.function(), unit, reason));
+                        }
+                    }
                 }
                 if (t.users().isEmpty()) {
                     notes.add(where + ": " + e.describe() + " changes but no function in the searched units uses it");
                 }
             }
         }
+    }
+
+    /** The .c units in which some function uses the touched entity (directly or through header helpers). */
+    private static List<String> userUnits(Touch t) {
+        return t.users().stream().map(Touch.Use::unit).filter(HunkMapper::isUnit).distinct().toList();
     }
 
     private static void put(Map<String, StartFunction> starts, StartFunction s) {

@@ -96,18 +96,25 @@ class HunkMapperTest {
     }
 
     @Test
-    void headerStaticInlineStartsInEveryIncludingUnitAndListsItsUsers() throws IOException {
+    void headerStaticInlineStartsInEveryIncludingUnitThatUsesIt() throws IOException {
         String diff = new TestPatches(work).replace("include/linux/seq_file.h",
                 "\tseq_escape_mem(m, src, strlen(src), flags, esc);", "\tif (src)\n\t\tseq_escape_mem(m, src, strlen(src), flags, esc);")
                 .diff();
         PatchMapping pm = map(diff, "fs/proc/array.c", "fs/proc/cmdline.c", "mm/memory.c");
         Touch t = touches(pm).get(0);
         assertThat(t.entity().name()).isEqualTo("seq_escape_str");
-        assertThat(t.users()).extracting(Touch.Use::unit, Touch.Use::function).contains(
-                tuple("include/linux/seq_file.h", "seq_escape"), tuple("fs/proc/array.c", "proc_task_name"));
-        assertThat(pm.starts()).extracting(StartFunction::function, StartFunction::unit).contains(
-                tuple("seq_escape_str", "fs/proc/array.c"), tuple("seq_escape_str", "fs/proc/cmdline.c"));
-        assertThat(pm.starts()).allMatch(s -> s.function().equals("seq_escape_str"));
+        // Header helpers that call it carry the change on (seq_show_option calls seq_escape).
+        assertThat(t.users()).extracting(Touch.Use::unit, Touch.Use::function, Touch.Use::via).contains(
+                tuple("include/linux/seq_file.h", "seq_escape", "seq_escape_str"),
+                tuple("include/linux/seq_file.h", "seq_show_option", "seq_escape"),
+                tuple("fs/proc/array.c", "proc_task_name", "seq_escape_str"));
+        // cmdline.c includes seq_file.h but uses neither helper: nothing of it changes.
+        assertThat(pm.starts()).extracting(StartFunction::function, StartFunction::unit)
+                .containsExactly(tuple("seq_escape_str", "fs/proc/array.c"));
+
+        PatchMapping unused = map(diff, "fs/proc/cmdline.c");
+        assertThat(unused.starts()).isEmpty();
+        assertThat(unused.notes()).anyMatch(n -> n.contains("no searched unit that includes include/linux/seq_file.h uses it"));
     }
 
     @Test
