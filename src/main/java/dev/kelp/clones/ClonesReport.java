@@ -79,4 +79,19 @@ public final class ClonesReport {
         }
         return sb.toString();
     }
+
+    /** One line per function: verdict, object, name and the reason when the routes disagree. */
+    public static String comparison(List<RouteComparison.Row> rows) {
+        StringBuilder sb = new StringBuilder("Source route vs binary route\n");
+        int width = rows.stream().mapToInt(r -> r.function().length()).max().orElse(0);
+        for (RouteComparison.Row r : rows) {
+            sb.append("  ").append(String.format("%-15s", r.verdict().name().toLowerCase(java.util.Locale.ROOT)))
+                    .append(r.object()).append(' ').append(r.function())
+                    .append(" ".repeat(width - r.function().length() + 2)).append(r.reason()).append('\n');
+        }
+        long agree = rows.stream().filter(r -> r.verdict() == RouteComparison.Verdict.AGREE
+                || r.verdict() == RouteComparison.Verdict.AGREE_NO_SYMBOL).count();
+        sb.append("  ").append(agree).append(" of ").append(rows.size()).append(" function(s) agree\n");
+        return sb.toString();
+    }
 }
