@@ -85,7 +85,7 @@ public final class ClonesReport {
         StringBuilder sb = new StringBuilder("Source route vs binary route\n");
         int width = rows.stream().mapToInt(r -> r.function().length()).max().orElse(0);
         for (RouteComparison.Row r : rows) {
-            sb.append("  ").append(String.format("%-15s", r.verdict().name().toLowerCase(java.util.Locale.ROOT)))
+            sb.append("  ").append(String.format("%-16s", r.verdict().name().toLowerCase(java.util.Locale.ROOT)))
                     .append(r.object()).append(' ').append(r.function())
                     .append(" ".repeat(width - r.function().length() + 2)).append(r.reason()).append('\n');
         }
