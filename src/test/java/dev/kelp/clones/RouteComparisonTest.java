@@ -114,7 +114,7 @@ class RouteComparisonTest {
                 tuple("entry_d", RouteComparison.Verdict.BINARY_ONLY));
         assertThat(rows).filteredOn(r -> r.function().equals("entry_d")).singleElement()
                 .satisfies(r -> assertThat(r.reason()).contains("moved its lines", "__LINE__"));
-        assertThat(ClonesReport.comparison(rows)).contains("agree_no_symbol drvmod scale", "binary_only      drvmod entry_d",
+        assertThat(ClonesReport.comparison(rows)).contains("agree_no_symbol drvmod scale", "binary_only     drvmod entry_d",
                 "2 of 3 function(s) agree");
     }
 
