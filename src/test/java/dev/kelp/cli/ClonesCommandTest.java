@@ -1,0 +1,102 @@
+package dev.kelp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kelp.util.Proc;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClonesCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static synchronized Run kelp(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private static final String UNIT = """
+            #include "helpers.h"
+            extern int sink(int);
+            static int table[4] = { 1, 2, 3, 4 };
+            static __attribute__((noinline)) int scale(int v, int by) {
+              int s = 0; for (int i = 0; i < v; i++) s += by * i + table[i & 3]; return s; }
+            int entry_a(int v) { return scale(v, 3) + twice(v); }
+            int entry_b(int v) { return scale(v + 1, 3); }
+            int entry_c(int v) { return sink(table[v & 3]); }
+            """;
+
+    /** Source tree + dump + object built with gcc-12, patch made with GNU diff: both steps end to end. */
+    @Test
+    void patchOnACompiledTreeListsFunctionsChainsAndMissingSymbols() throws IOException {
+        Path src = Files.createDirectories(dir.resolve("src/drv"));
+        Files.writeString(src.resolve("helpers.h"), "static inline int twice(int x)\n{\n\treturn x * 2;\n}\n");
+        Files.writeString(src.resolve("unit.c"), UNIT);
+        Path build = Files.createDirectories(dir.resolve("build/drv"));
+        Proc.of("gcc-12", "-O2", "-fdump-ipa-clones", "-c", "-o", build.resolve("unit.o").toString(), "drv/unit.c")
+                .dir(dir.resolve("src")).check("compile");
+        Path b = Files.createDirectories(dir.resolve("b/drv"));
+        Files.writeString(b.resolve("helpers.h"), "static inline int twice(int x)\n{\n\treturn x * 2 + 1;\n}\n");
+        Files.writeString(b.resolve("unit.c"), UNIT.replace("by * i +", "by * i -"));
+        Files.createDirectories(dir.resolve("a"));
+        Proc.of("cp", "-r", dir.resolve("src/drv").toString(), dir.resolve("a").toString()).check("cp");
+        String diff = Proc.of("diff", "-ru", "a/drv", "b/drv").dir(dir).run().stdout();
+        Path patch = dir.resolve("fix.patch");
+        Files.writeString(patch, diff);
+
+        Run r = kelp("clones", "--patch", patch.toString(), "--source", dir.resolve("src").toString(),
+                "--dump", "drvmod=" + build.resolve("unit.c.000i.ipa-clones"), "--symbols", "drvmod=" + build.resolve("unit.o"));
+        assertThat(r.err()).isEmpty();
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("drv/helpers.h hunk 1", "function twice (1-4)", "used by entry_a in drv/unit.c",
+                "drv/unit.c hunk 1", "function scale");
+        assertThat(r.out()).containsPattern("(?m)^  drvmod$");
+        assertThat(r.out()).containsPattern("(?m)^    scale +changed +\\[no symbol of its own: no symbol in drvmod\\]");
+        assertThat(r.out()).containsPattern("(?m)^    scale\\.constprop\\.0 +scale\\.constprop\\.0 constprop clone of scale  \\(drv/unit\\.c");
+        assertThat(r.out()).containsPattern("(?m)^    entry_a +twice inlined into entry_a");
+        assertThat(r.out()).containsPattern("(?m)^    twice +changed +\\[no symbol of its own");
+        assertThat(r.out()).doesNotContain("entry_b ").doesNotContain("entry_c");
+    }
+
+    @Test
+    void functionsWithoutDumpsListOnlyThemselvesAndSayWhy() {
+        Run r = kelp("clones", "--functions", "foo,bar");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("foo", "bar", "no ipa-clones dump given");
+    }
+
+    @Test
+    void badInputGivesOneLineErrors() throws IOException {
+        Run noSource = kelp("clones", "--patch", "x.patch");
+        assertThat(noSource.code()).isEqualTo(1);
+        assertThat(noSource.err().strip()).isEqualTo("kelp: --patch needs --source DIR, the unpatched tree the patch applies to");
+        Path bad = dir.resolve("bad.ipa-clones");
+        Files.writeString(bad, "Callgraph clone;f;1;t.c;1;1\n");
+        Run badDump = kelp("clones", "--functions", "f", "--dump", bad.toString());
+        assertThat(badDump.code()).isEqualTo(1);
+        assertThat(badDump.err()).startsWith("kelp: " + bad + ":1: 'Callgraph clone' line has 6 fields").doesNotContain("Exception");
+        assertThat(badDump.out()).isEmpty();
+        Run both = kelp("clones", "--functions", "f", "--patch", "x");
+        assertThat(both.code()).isNotZero();
+    }
+}
