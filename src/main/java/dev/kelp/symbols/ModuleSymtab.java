@@ -30,6 +30,8 @@ final class ModuleSymtab {
     /** Sections the loader un-ALLOCs before laying the module out (main.c rewrite_section_headers). */
     private static final Set<String> NOT_KEPT = Set.of(".modinfo", "__versions");
 
+    private static final String KSYMTAB = "__ksymtab_";
+
     record Module(String name, Path file, List<RawSym> core, Set<String> loadOrderDependent) {}
 
     static boolean isModuleFile(Path p) {
@@ -45,13 +47,24 @@ final class ModuleSymtab {
         if (syms.isEmpty()) {
             throw new KelpException(file + ": module has no symbol table (stripped with --strip-all?)");
         }
+        Set<String> exported = new HashSet<>();
+        for (ElfImage.Sym s : syms) {
+            if (s.name().startsWith(KSYMTAB)) {
+                exported.add(s.name().substring(KSYMTAB.length()));
+            }
+        }
         List<RawSym> core = new ArrayList<>();
         List<String> coreNames = new ArrayList<>();
         List<Integer> coreIndex = new ArrayList<>();
         for (ElfImage.Sym s : syms) {
             if (s.index() > 0 && isCore(s, secs, percpu)) {
                 String section = s.shndx() < secs.size() ? secs.get(s.shndx()).name() : "";
-                core.add(new RawSym(s.value(), NmTypes.module(s, secs, percpu), s.name(), section, ""));
+                char type = NmTypes.module(s, secs, percpu);
+                // /proc/kallsyms shows a module's own exports in upper case.
+                if (exported.contains(s.name())) {
+                    type = Character.toUpperCase(type);
+                }
+                core.add(new RawSym(s.value(), type, s.name(), section, ""));
                 coreNames.add(s.name());
                 coreIndex.add(s.index());
             }
