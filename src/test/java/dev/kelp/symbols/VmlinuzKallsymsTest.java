@@ -3,10 +3,19 @@ package dev.kelp.symbols;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** kallsyms decoded from Debian's vmlinuz against /proc/kallsyms of the same kernel booted in QEMU. */
 class VmlinuzKallsymsTest {
@@ -60,5 +69,37 @@ class VmlinuzKallsymsTest {
         assertThat(db.image().buildId()).matches("[0-9a-f]{40}");
         assertThat(db.image().tableLayout()).contains("base-relative, absolute percpu").contains(".rodata");
         assertThat(db.image().banner()).contains(kernel.release);
+    }
+
+    @Test
+    void strippedVmlinuxAndGzipImageGiveTheSameList(@TempDir Path dir) throws IOException {
+        byte[] vmlinux = BzImage.read(kernel.vmlinuz).vmlinux();
+        Path elf = Files.write(dir.resolve("vmlinux"), vmlinux);
+        assertThat(KernelSymbols.load(new SymbolSource.Vmlinux(elf)).symbols(KernelSymbols.VMLINUX))
+                .isEqualTo(db.symbols(KernelSymbols.VMLINUX));
+
+        // The same kernel as a gzip bzImage: Debian's header with the payload recompressed.
+        byte[] image = Files.readAllBytes(kernel.vmlinuz);
+        ByteBuffer h = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+        int setupSects = image[0x1f1] & 0xff;
+        int payloadStart = (setupSects + 1) * 512 + h.getInt(0x248);
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz) {
+            {
+                def.setLevel(Deflater.BEST_SPEED);
+            }
+        }) {
+            out.write(vmlinux);
+        }
+        byte[] size = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(vmlinux.length).array();
+        ByteArrayOutputStream gzImage = new ByteArrayOutputStream();
+        gzImage.write(image, 0, payloadStart);
+        gzImage.write(gz.toByteArray());
+        gzImage.write(size);
+        byte[] patched = gzImage.toByteArray();
+        ByteBuffer.wrap(patched).order(ByteOrder.LITTLE_ENDIAN).putInt(0x24c, gz.size() + 4);
+        Path gzip = Files.write(dir.resolve("vmlinuz-gzip"), patched);
+        assertThat(KernelSymbols.load(new SymbolSource.Vmlinuz(gzip)).symbols(KernelSymbols.VMLINUX))
+                .isEqualTo(db.symbols(KernelSymbols.VMLINUX));
     }
 }
