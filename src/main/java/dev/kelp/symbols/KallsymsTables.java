@@ -1,5 +1,7 @@
 package dev.kelp.symbols;
 
+import dev.kelp.elf.ElfFile;
+import dev.kelp.elf.Section;
 import dev.kelp.util.KelpException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -42,35 +44,32 @@ final class KallsymsTables {
 
     record Result(Layout layout, List<RawSym> symbols) {}
 
-    private final String what;
-    private final ElfImage.Section sec;
+    private final Section sec;
     private final ByteBuffer buf;
     private final int start;
     private final int end;
 
-    private KallsymsTables(String what, ElfImage elf, ElfImage.Section sec) {
-        this.what = what;
+    private KallsymsTables(Section sec) {
         this.sec = sec;
-        this.buf = elf.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        this.start = (int) sec.offset();
-        this.end = (int) Math.min(sec.offset() + sec.size(), buf.capacity());
+        this.buf = sec.contents().order(ByteOrder.LITTLE_ENDIAN);
+        this.start = 0;
+        this.end = buf.capacity();
     }
 
     /** Reads the tables from the first section that holds them; fails with a clear error otherwise. */
-    static Result read(String what, ElfImage elf) {
-        List<ElfImage.Section> candidates = new ArrayList<>();
-        elf.section(".rodata").ifPresent(candidates::add);
-        for (ElfImage.Section s : elf.sections()) {
-            if (s.has(ElfImage.SHF_ALLOC) && !s.has(ElfImage.SHF_EXECINSTR) && s.type() != ElfImage.SHT_NOBITS
-                    && !s.name().equals(".rodata")) {
+    static Result read(String what, ElfFile elf) {
+        List<Section> candidates = new ArrayList<>();
+        Section rodata = elf.section(".rodata");
+        if (rodata != null) {
+            candidates.add(rodata);
+        }
+        for (Section s : elf.sections()) {
+            if (s.isAlloc() && !s.isExecutable() && !s.isNobits() && s != rodata) {
                 candidates.add(s);
             }
         }
-        for (ElfImage.Section s : candidates) {
-            if (s.offset() + s.size() > elf.bytes().capacity()) {
-                continue;
-            }
-            Optional<Result> r = new KallsymsTables(what, elf, s).find();
+        for (Section s : candidates) {
+            Optional<Result> r = new KallsymsTables(s).find();
             if (r.isPresent()) {
                 return r.get();
             }
@@ -80,7 +79,7 @@ final class KallsymsTables {
     }
 
     private long addr(int pos) {
-        return sec.addr() + (pos - sec.offset());
+        return sec.addr() + pos;
     }
 
     private int alignUp(int pos, int a) {

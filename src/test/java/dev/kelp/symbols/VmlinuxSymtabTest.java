@@ -2,6 +2,7 @@ package dev.kelp.symbols;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kelp.elf.ElfFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class VmlinuxSymtabTest {
     @Test
     void linkedProgramMatchesNm(@TempDir Path dir) {
         Path prog = GccProgram.link(dir, "prog", List.of(HOMONYMS_A, HOMONYMS_B, HOMONYMS_C));
-        List<RawSym> map = VmlinuxSymtab.systemMap(ElfImage.parse(prog.toString(), read(prog)));
+        List<RawSym> map = VmlinuxSymtab.systemMap(ElfFile.read(prog));
         assertThat(lines(map)).isEqualTo(GccProgram.mksysmap(prog)).hasSizeGreaterThan(8);
         assertThat(map.stream().filter(r -> r.name().equals("helper")).map(RawSym::file))
                 .containsExactly("a.c", "b.c", "c.c");
@@ -43,16 +44,8 @@ class VmlinuxSymtabTest {
         }
         assertThat(modules).hasSize(12);
         for (Path ko : modules) {
-            List<RawSym> map = VmlinuxSymtab.systemMap(ElfImage.parse(ko.toString(), read(ko)));
+            List<RawSym> map = VmlinuxSymtab.systemMap(ElfFile.read(ko));
             assertThat(lines(map)).as(ko.toString()).isEqualTo(GccProgram.mksysmap(ko));
-        }
-    }
-
-    static byte[] read(Path p) {
-        try {
-            return Files.readAllBytes(p);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 }
