@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             ClonesCommand.class,
+            SymbolsCommand.class,
+            InspectCommand.class,
         })
 public final class Main implements Runnable {
 
