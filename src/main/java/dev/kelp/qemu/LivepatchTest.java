@@ -236,9 +236,15 @@ public final class LivepatchTest {
         }
 
         void onMarker(ConsoleMonitor.Marker m) {
+            if (m.phase().equals("result")) {
+                return;
+            }
             switch (m.status()) {
                 case "start" -> started.put(m.phase(), m.uptime());
-                case "info" -> progress.accept(String.format(Locale.ROOT, "  %-20s %s", m.phase(), m.detail()));
+                case "info" -> {
+                    phases.add(new TestReport.PhaseTiming(m.phase(), "info", 0, m.detail()));
+                    progress.accept(String.format(Locale.ROOT, "  %-20s %8s  %s", m.phase(), "", m.detail()));
+                }
                 case "ok", "fail" -> {
                     double seconds = m.phase().equals("boot") ? QemuRun.seconds(m.hostNanos() - qemuStart)
                             : m.uptime() - started.getOrDefault(m.phase(), m.uptime());
