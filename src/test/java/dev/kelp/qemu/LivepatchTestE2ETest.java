@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,10 +22,22 @@ class LivepatchTestE2ETest {
 
     private final List<String> progress = new ArrayList<>();
 
+    private final List<Path> keptLogs = new ArrayList<>();
+
     private TestReport run(LivepatchTest.Options options) {
         TestReport report = LivepatchTest.run(options, progress::add);
         System.out.println(String.join("\n", progress));
+        if (report.log() != null && options.keepLog() == null) {
+            keptLogs.add(report.log());
+        }
         return report;
+    }
+
+    @AfterEach
+    void deleteKeptLogs() throws Exception {
+        for (Path log : keptLogs) {
+            Files.deleteIfExists(log);
+        }
     }
 
     @Test
@@ -121,5 +134,28 @@ class LivepatchTestE2ETest {
         assertThat(report.passed()).as(report.verdict()).isTrue();
         assertThat(report.phases()).extracting(TestReport.PhaseTiming::phase)
                 .containsSubsequence("patch-transition", "load-after", "probe-patched");
+    }
+
+    @Test
+    void guestThatHangsIsStoppedAndReported() {
+        TestReport report = run(LivepatchTest.Options.of(TestModules.module("livepatch-sample"))
+                .withLoad(TestModules.module("kelp_hang").toString())
+                .withTimeout(1));
+
+        assertThat(report.passed()).isFalse();
+        assertThat(report.reason()).isEqualTo("the guest hung during load: no progress for "
+                + (1 + LivepatchTest.PROGRESS_SLACK_SECONDS) + " s");
+        assertThat(ProcessHandle.current().descendants().map(p -> p.info().command().orElse("")))
+                .noneMatch(c -> c.endsWith(QemuRun.QEMU));
+    }
+
+    @Test
+    void imageThatDoesNotBootIsReported() {
+        TestReport report = run(LivepatchTest.Options.of(TestModules.module("livepatch-sample"))
+                .withKernel(TestModules.release())
+                .withVmlinuz(Initramfs.BUSYBOX));
+
+        assertThat(report.passed()).isFalse();
+        assertThat(report.reason()).startsWith("the guest did not boot: QEMU exited with code 1: ");
     }
 }

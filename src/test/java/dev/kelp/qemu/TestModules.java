@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  */
 public final class TestModules {
     private static final List<String> FIXTURES = List.of("kelp_target", "kelp_target_patch", "kelp_sleeper",
-            "kelp_sleeper_patch", "kelp_warn", "kelp_missing_patch");
+            "kelp_sleeper_patch", "kelp_warn", "kelp_missing_patch", "kelp_hang");
     private static Path dir;
 
     private TestModules() {}
@@ -43,6 +43,7 @@ public final class TestModules {
     private static Path build() {
         try {
             Path d = Files.createTempDirectory("kelp-test-modules-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(d)));
             List<String> objects = new ArrayList<>();
             for (String f : FIXTURES) {
                 try (InputStream in = TestModules.class.getResourceAsStream("modules/" + f + ".c")) {
@@ -73,6 +74,16 @@ public final class TestModules {
                     .max(Path::compareTo)
                     .orElseThrow(() -> new IllegalStateException("no /usr/src/linux-source-*.tar.xz;"
                             + " install linux-source-6.1"));
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // left in /tmp: harmless
         }
     }
 }
