@@ -42,10 +42,11 @@ public final class LivepatchTest {
      * command run again and again in the background (null: none); TIMEOUTSECONDS the longest a
      * transition or probe may take; KEEPLOG where to keep the console log (null: kept only on
      * failure, in a temporary file); CPUS the guest's CPUs (0: 1, or 2 with STRESS); ACCEL
-     * "tcg" or "kvm".
+     * "tcg" or "kvm"; PVH boot the image's vmlinux directly when it can (see {@link BootImage}).
      */
     public record Options(Path module, String kernel, Path vmlinuz, String probe, List<String> load,
-            List<String> loadAfter, String stress, int timeoutSeconds, Path keepLog, int cpus, String accel) {
+            List<String> loadAfter, String stress, int timeoutSeconds, Path keepLog, int cpus, String accel,
+            boolean pvh) {
         public static final int DEFAULT_TIMEOUT_SECONDS = 30;
 
         public Options {
@@ -56,57 +57,62 @@ public final class LivepatchTest {
         /** The defaults: no probe, no modules, the newest installed kernel, TCG. */
         public static Options of(Path module) {
             return new Options(module, null, null, null, List.of(), List.of(), null, DEFAULT_TIMEOUT_SECONDS,
-                    null, 0, "tcg");
+                    null, 0, "tcg", true);
         }
 
         public Options withKernel(String release) {
             return new Options(module, release, vmlinuz, probe, load, loadAfter, stress, timeoutSeconds, keepLog, cpus,
-                    accel);
+                    accel, pvh);
         }
 
         public Options withVmlinuz(Path image) {
             return new Options(module, kernel, image, probe, load, loadAfter, stress, timeoutSeconds, keepLog, cpus,
-                    accel);
+                    accel, pvh);
         }
 
         public Options withProbe(String command) {
             return new Options(module, kernel, vmlinuz, command, load, loadAfter, stress, timeoutSeconds, keepLog,
-                    cpus, accel);
+                    cpus, accel, pvh);
         }
 
         public Options withLoad(String... modules) {
             return new Options(module, kernel, vmlinuz, probe, List.of(modules), loadAfter, stress, timeoutSeconds,
-                    keepLog, cpus, accel);
+                    keepLog, cpus, accel, pvh);
         }
 
         public Options withLoadAfter(String... modules) {
             return new Options(module, kernel, vmlinuz, probe, load, List.of(modules), stress, timeoutSeconds,
-                    keepLog, cpus, accel);
+                    keepLog, cpus, accel, pvh);
         }
 
         public Options withStress(String command) {
             return new Options(module, kernel, vmlinuz, probe, load, loadAfter, command, timeoutSeconds, keepLog,
-                    cpus, accel);
+                    cpus, accel, pvh);
         }
 
         public Options withTimeout(int seconds) {
             return new Options(module, kernel, vmlinuz, probe, load, loadAfter, stress, seconds, keepLog, cpus,
-                    accel);
+                    accel, pvh);
         }
 
         public Options withKeepLog(Path file) {
             return new Options(module, kernel, vmlinuz, probe, load, loadAfter, stress, timeoutSeconds, file, cpus,
-                    accel);
+                    accel, pvh);
         }
 
         public Options withCpus(int count) {
             return new Options(module, kernel, vmlinuz, probe, load, loadAfter, stress, timeoutSeconds, keepLog,
-                    count, accel);
+                    count, accel, pvh);
+        }
+
+        public Options withPvh(boolean direct) {
+            return new Options(module, kernel, vmlinuz, probe, load, loadAfter, stress, timeoutSeconds, keepLog,
+                    cpus, accel, direct);
         }
 
         public Options withAccel(String accelerator) {
             return new Options(module, kernel, vmlinuz, probe, load, loadAfter, stress, timeoutSeconds, keepLog,
-                    cpus, accelerator);
+                    cpus, accelerator, pvh);
         }
     }
 
@@ -141,8 +147,11 @@ public final class LivepatchTest {
             modules.select(late);
         }
         int cpus = options.cpus() > 0 ? options.cpus() : options.stress() != null ? 2 : 1;
-        progress.accept(String.format(Locale.ROOT, "kelp test: %s on %s (%s, %d CPU%s), timeout %d s",
-                livepatch.name(), guestRelease, options.accel(), cpus, cpus == 1 ? "" : "s", options.timeoutSeconds()));
+        BootImage.Choice boot = options.pvh() ? BootImage.choose(target.vmlinuz(), BootImage.defaultCache())
+                : new BootImage.Choice(target.vmlinuz(), "image as given");
+        progress.accept(String.format(Locale.ROOT, "kelp test: %s on %s (%s, %d CPU%s, %s), timeout %d s",
+                livepatch.name(), guestRelease, options.accel(), cpus, cpus == 1 ? "" : "s", boot.how(),
+                options.timeoutSeconds()));
 
         Path work = tempDir();
         try {
@@ -161,7 +170,7 @@ public final class LivepatchTest {
             Path log = work.resolve("console.log");
             PhaseClock clock = new PhaseClock(phases, progress);
             ConsoleMonitor monitor = new ConsoleMonitor(clock::onMarker);
-            QemuRun.Machine machine = new QemuRun.Machine(target.vmlinuz(), initrd, cpus, "512M", options.accel(),
+            QemuRun.Machine machine = new QemuRun.Machine(boot.file(), initrd, cpus, "512M", options.accel(),
                     APPEND);
             clock.qemuStart = System.nanoTime();
             QemuRun.Outcome outcome = QemuRun.run(machine, new QemuRun.Limits(BOOT_SECONDS,

@@ -46,7 +46,7 @@ class TestCommandTest {
 
         assertThat(rc).isZero();
         assertThat(out).containsPattern("(?m)^kelp test: livepatch_sample on " + TestModules.release()
-                + " \\(tcg, 1 CPU\\), timeout 30 s$");
+                + " \\(tcg, 1 CPU, PVH vmlinux, [a-z ]+\\), timeout 30 s$");
         for (String phase : new String[] {"initramfs", "boot", "probe-unpatched", "livepatch-load", "patch-transition",
                 "probe-patched", "unpatch-transition", "livepatch-unload", "probe-restored"}) {
             assertThat(out).containsPattern("(?m)^  " + phase + " +\\d+\\.\\d\\d s");

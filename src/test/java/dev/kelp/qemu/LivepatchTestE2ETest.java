@@ -68,10 +68,12 @@ class LivepatchTestE2ETest {
         assertThat(Files.readString(report.log())).contains("KELP:probe-patched fail");
     }
 
+    /** Also boots the compressed image as it is (no PVH), the path for kernels without PVH. */
     @Test
     void probeThatPassesUnpatchedFails() {
         TestReport report = run(LivepatchTest.Options.of(TestModules.module("livepatch-sample"))
-                .withProbe("true"));
+                .withProbe("true")
+                .withPvh(false));
 
         assertThat(report.passed()).isFalse();
         assertThat(report.reason()).startsWith("probe passed before the livepatch was loaded");
