@@ -91,9 +91,9 @@ public record KernelTarget(String release, Path vmlinuz, Path modulesDir) {
 
     private static final Pattern CHUNK = Pattern.compile("\\d+|\\D+");
 
+    /** Digits without leading zeros, so that length then text order is numeric order. */
     private static String strip(String digits) {
-        String s = digits.replaceFirst("^0+(?=.)", "");
-        return s;
+        return digits.replaceFirst("^0+(?=.)", "");
     }
 
     /**
