@@ -1,10 +1,7 @@
 package dev.kelp.qemu;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +10,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
-import org.tukaani.xz.SingleXZInputStream;
 
 /**
  * Chooses the file QEMU boots. A bzImage decompresses itself, and under software emulation that
@@ -44,7 +39,7 @@ final class BootImage {
             if (Files.isRegularFile(cached)) {
                 return new Choice(cached, "PVH vmlinux, cached");
             }
-            Optional<byte[]> vmlinux = payload(image);
+            Optional<byte[]> vmlinux = BzImage.payload(image);
             if (vmlinux.isEmpty() || !isPvhElf(vmlinux.get())) {
                 return new Choice(bzImage, "image as given");
             }
@@ -69,46 +64,11 @@ final class BootImage {
         return base.resolve("kelp").resolve("vmlinux");
     }
 
-    /**
-     * The decompressed payload of an x86 bzImage: the protected-mode part starts after
-     * (setup_sects + 1) sectors; payload_offset (0x248) and payload_length (0x24C) locate the
-     * compressed kernel in it (boot protocol 2.08 and later).
-     */
-    static Optional<byte[]> payload(byte[] image) throws IOException {
-        if (image.length < 0x250) {
-            return Optional.empty();
-        }
-        ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
-        if (b.getInt(0x202) != 0x53726448 /* "HdrS" */ || Short.toUnsignedInt(b.getShort(0x206)) < 0x208) {
-            return Optional.empty();
-        }
-        int setupSects = image[0x1F1] == 0 ? 4 : Byte.toUnsignedInt(image[0x1F1]);
-        long start = (setupSects + 1L) * 512 + Integer.toUnsignedLong(b.getInt(0x248));
-        long length = Integer.toUnsignedLong(b.getInt(0x24C));
-        if (start + length > image.length || length < 6) {
-            return Optional.empty();
-        }
-        InputStream raw = new java.io.ByteArrayInputStream(image, (int) start, (int) length);
-        if (image[(int) start] == (byte) 0xFD && image[(int) start + 1] == '7' && image[(int) start + 2] == 'z') {
-            return Optional.of(readAll(new SingleXZInputStream(raw)));
-        }
-        if (image[(int) start] == 0x1F && image[(int) start + 1] == (byte) 0x8B) {
-            return Optional.of(readAll(new GZIPInputStream(raw)));
-        }
-        return Optional.empty();
-    }
-
     private static boolean isPvhElf(byte[] vmlinux) {
         try {
             return ElfPeek.of("vmlinux", vmlinux).hasNote("Xen", XEN_ELFNOTE_PHYS32_ENTRY);
         } catch (RuntimeException notElf) {
             return false;
-        }
-    }
-
-    private static byte[] readAll(InputStream in) throws IOException {
-        try (in) {
-            return in.readAllBytes();
         }
     }
 

@@ -232,11 +232,15 @@ public final class LivepatchTest {
         }
     }
 
-    /** Turns markers into phase timings and progress lines as they arrive. */
+    /**
+     * Turns markers into phase timings and progress lines as they arrive. Times are the host's
+     * (when each marker reached the console): the guest's clock under emulation on a loaded
+     * machine may be calibrated wrong, and the host's time is what the user waits.
+     */
     private static final class PhaseClock {
         private final List<TestReport.PhaseTiming> phases;
         private final Consumer<String> progress;
-        private final Map<String, Double> started = new HashMap<>();
+        private final Map<String, Long> started = new HashMap<>();
         volatile long qemuStart;
 
         PhaseClock(List<TestReport.PhaseTiming> phases, Consumer<String> progress) {
@@ -249,14 +253,14 @@ public final class LivepatchTest {
                 return;
             }
             switch (m.status()) {
-                case "start" -> started.put(m.phase(), m.uptime());
+                case "start" -> started.put(m.phase(), m.hostNanos());
                 case "info" -> {
                     phases.add(new TestReport.PhaseTiming(m.phase(), "info", 0, m.detail()));
                     progress.accept(String.format(Locale.ROOT, "  %-20s %8s  %s", m.phase(), "", m.detail()));
                 }
                 case "ok", "fail" -> {
                     double seconds = m.phase().equals("boot") ? QemuRun.seconds(m.hostNanos() - qemuStart)
-                            : m.uptime() - started.getOrDefault(m.phase(), m.uptime());
+                            : QemuRun.seconds(m.hostNanos() - started.getOrDefault(m.phase(), m.hostNanos()));
                     TestReport.PhaseTiming t = new TestReport.PhaseTiming(m.phase(), m.status(), seconds, m.detail());
                     phases.add(t);
                     progress.accept(line(t));

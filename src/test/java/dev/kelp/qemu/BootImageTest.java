@@ -16,7 +16,7 @@ class BootImageTest {
     @Test
     void payloadOfTheInstalledImageIsItsVmlinux() throws Exception {
         byte[] image = Files.readAllBytes(IMAGE);
-        byte[] vmlinux = BootImage.payload(image).orElseThrow();
+        byte[] vmlinux = BzImage.payload(image).orElseThrow();
 
         ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
         int setupSects = image[0x1F1] == 0 ? 4 : Byte.toUnsignedInt(image[0x1F1]);
