@@ -80,6 +80,17 @@ class LivepatchTestE2ETest {
         assertThat(report.phase("livepatch-load")).isEmpty();
     }
 
+    /** A probe that remembers having seen the patch still passes after the unload: caught. */
+    @Test
+    void probeThatStillPassesAfterUnloadFails() {
+        TestReport report = run(LivepatchTest.Options.of(TestModules.module("livepatch-sample"))
+                .withProbe("{ " + SAMPLE_PROBE + " && touch /tmp/seen; }; [ -e /tmp/seen ]"));
+
+        assertThat(report.passed()).isFalse();
+        assertThat(report.reason()).isEqualTo("probe still passed after the livepatch was unloaded");
+        assertThat(report.phase("livepatch-unload").orElseThrow().status()).isEqualTo("ok");
+    }
+
     @Test
     void transitionBlockedBySleepingKernelThreadFails() {
         TestReport report = run(LivepatchTest.Options.of(TestModules.module("kelp_sleeper_patch"))
