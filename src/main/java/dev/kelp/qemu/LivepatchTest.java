@@ -128,6 +128,49 @@ public final class LivepatchTest {
         validate(options);
         KernelTarget target = KernelTarget.resolve(options.kernel(), options.vmlinuz());
         String guestRelease = KernelTarget.imageRelease(target.vmlinuz()).orElse(target.release());
+        Selection selection = select(options, target);
+        int cpus = options.cpus() > 0 ? options.cpus() : options.stress() != null ? 2 : 1;
+        BootImage.Choice boot = options.pvh() ? BootImage.choose(target.vmlinuz(), BootImage.defaultCache())
+                : new BootImage.Choice(target.vmlinuz(), "image as given");
+        progress.accept(String.format(Locale.ROOT, "kelp test: %s on %s (%s, %d CPU%s, %s), timeout %d s",
+                selection.livepatch(), guestRelease, options.accel(), cpus, cpus == 1 ? "" : "s", boot.how(),
+                options.timeoutSeconds()));
+        Path work = tempDir();
+        try {
+            long t0 = System.nanoTime();
+            List<TestReport.PhaseTiming> phases = new ArrayList<>();
+            Path initrd = work.resolve("initramfs.cpio.gz");
+            long size = Initramfs.write(initrd, new Initramfs.Contents(guestRelease, selection.modules(),
+                    GuestScript.render(selection.plan(options)), options.probe(), options.stress()));
+            int count = selection.modules().modules().size();
+            phases.add(new TestReport.PhaseTiming("initramfs", "ok", QemuRun.seconds(System.nanoTime() - t0),
+                    String.format(Locale.ROOT, "%.1f MB, %d module%s", size / 1e6, count, count == 1 ? "" : "s")));
+            progress.accept(line(phases.get(0)));
+
+            QemuRun.Machine machine = new QemuRun.Machine(boot.file(), initrd, cpus, "512M", options.accel(), APPEND);
+            String reason = boot(machine, options, work.resolve("console.log"), new PhaseClock(phases, progress));
+            Path kept = keepLog(work.resolve("console.log"), options.keepLog(), reason != null);
+            TestReport report = new TestReport(reason == null, reason, selection.livepatch(), guestRelease, phases,
+                    kept, QemuRun.seconds(System.nanoTime() - t0));
+            progress.accept(String.format(Locale.ROOT, "%s (%.1f s)", report.verdict(), report.seconds()));
+            if (kept != null) {
+                progress.accept("console log: " + kept);
+            }
+            return report;
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /** The livepatch and the target modules, resolved by name, with what they need. */
+    private record Selection(ModuleSelection modules, String livepatch, List<String> load, List<String> loadAfter) {
+        GuestScript.Plan plan(Options o) {
+            return new GuestScript.Plan(livepatch, load, loadAfter, o.probe() != null, o.stress() != null,
+                    o.timeoutSeconds());
+        }
+    }
+
+    private static Selection select(Options options, KernelTarget target) {
         ModulesDep index = Files.isRegularFile(target.modulesDir().resolve("modules.dep"))
                 ? ModulesDep.read(target.modulesDir()) : null;
         ModuleSelection modules = new ModuleSelection(index);
@@ -146,47 +189,17 @@ public final class LivepatchTest {
             refuseEarlyLoad(late, livepatch.name(), load, modules);
             modules.select(late);
         }
-        int cpus = options.cpus() > 0 ? options.cpus() : options.stress() != null ? 2 : 1;
-        BootImage.Choice boot = options.pvh() ? BootImage.choose(target.vmlinuz(), BootImage.defaultCache())
-                : new BootImage.Choice(target.vmlinuz(), "image as given");
-        progress.accept(String.format(Locale.ROOT, "kelp test: %s on %s (%s, %d CPU%s, %s), timeout %d s",
-                livepatch.name(), guestRelease, options.accel(), cpus, cpus == 1 ? "" : "s", boot.how(),
-                options.timeoutSeconds()));
+        return new Selection(modules, livepatch.name(), load, loadAfter);
+    }
 
-        Path work = tempDir();
-        try {
-            long t0 = System.nanoTime();
-            Path initrd = work.resolve("initramfs.cpio.gz");
-            String init = GuestScript.render(new GuestScript.Plan(livepatch.name(), load, loadAfter,
-                    options.probe() != null, options.stress() != null, options.timeoutSeconds()));
-            long size = Initramfs.write(initrd, new Initramfs.Contents(guestRelease, modules, init, options.probe(),
-                    options.stress()));
-            List<TestReport.PhaseTiming> phases = new ArrayList<>();
-            phases.add(new TestReport.PhaseTiming("initramfs", "ok", QemuRun.seconds(System.nanoTime() - t0),
-                    String.format(Locale.ROOT, "%.1f MB, %d module%s", size / 1e6, modules.modules().size(),
-                            modules.modules().size() == 1 ? "" : "s")));
-            progress.accept(line(phases.get(0)));
-
-            Path log = work.resolve("console.log");
-            PhaseClock clock = new PhaseClock(phases, progress);
-            ConsoleMonitor monitor = new ConsoleMonitor(clock::onMarker);
-            QemuRun.Machine machine = new QemuRun.Machine(boot.file(), initrd, cpus, "512M", options.accel(),
-                    APPEND);
-            clock.qemuStart = System.nanoTime();
-            QemuRun.Outcome outcome = QemuRun.run(machine, new QemuRun.Limits(BOOT_SECONDS,
-                    options.timeoutSeconds() + PROGRESS_SLACK_SECONDS, POWEROFF_SECONDS), log, monitor);
-            String reason = Verdict.reason(monitor, outcome);
-            Path kept = keepLog(log, options.keepLog(), reason != null);
-            TestReport report = new TestReport(reason == null, reason, livepatch.name(), guestRelease, phases, kept,
-                    QemuRun.seconds(System.nanoTime() - t0));
-            progress.accept(String.format(Locale.ROOT, "%s (%.1f s)", report.verdict(), report.seconds()));
-            if (kept != null) {
-                progress.accept("console log: " + kept);
-            }
-            return report;
-        } finally {
-            deleteTree(work);
-        }
+    /** Boots the guest, following its console into LOG; returns the failure reason, or null. */
+    private static String boot(QemuRun.Machine machine, Options options, Path log, PhaseClock clock) {
+        ConsoleMonitor monitor = new ConsoleMonitor(clock::onMarker);
+        QemuRun.Limits limits = new QemuRun.Limits(BOOT_SECONDS, options.timeoutSeconds() + PROGRESS_SLACK_SECONDS,
+                POWEROFF_SECONDS);
+        clock.qemuStart = System.nanoTime();
+        QemuRun.Outcome outcome = QemuRun.run(machine, limits, log, monitor);
+        return Verdict.reason(monitor, outcome);
     }
 
     private static void validate(Options o) {
