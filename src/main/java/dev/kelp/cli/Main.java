@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ClonesCommand.class,
             SymbolsCommand.class,
             InspectCommand.class,
+            TestCommand.class,
         })
 public final class Main implements Runnable {
 
