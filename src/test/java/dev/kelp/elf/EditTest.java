@@ -135,6 +135,22 @@ class EditTest {
         assertThat(tmp.resolve("bad.o")).doesNotExist();
     }
 
+    @Test
+    void writingOverTheMappedInputReplacesItSafely() {
+        Path obj = compile();
+        byte[] expected = ElfFile.read(obj).toBytes();
+        ElfFile elf = ElfFile.read(obj);
+        elf.section(".text.top").setName(".text.top_renamed");
+        elf.write(obj);
+        ElfFile back = ElfFile.read(obj);
+        assertThat(back.section(".text.top_renamed")).isNotNull();
+        assertThat(back.relocationsFor(back.section(".text.top_renamed"))).extracting(Section::name)
+                .containsExactly(".rela.text.top");
+        assertThat(back.section(".text.top_renamed").data()).isEqualTo(ElfFile.read("expected", expected)
+                .section(".text.top").data());
+        Tools.readelf(obj, "-a", "-W");
+    }
+
     private static Symbol symbolNamed(ElfFile elf, String name) {
         return elf.symbols().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
