@@ -31,6 +31,7 @@ class EditTest {
         Section unused = elf.section(".text.unused_fn");
         assertThat(unused).isNotNull();
         assertThat(elf.relocationsFor(unused)).extracting(Section::name).containsExactly(".rela.text.unused_fn");
+        assertThat(elf.symbolsBySection().get(unused)).extracting(Symbol::name).contains("unused_fn");
         List<String> middleRelocsBefore = relocSymbols(elf, ".text.middle");
 
         elf.removeSection(unused);
