@@ -15,7 +15,10 @@ import java.util.stream.Stream;
 /** The installed Debian kernel's modules (newest release under /lib/modules), for tests and benchmarks. */
 final class DebianModules {
     /** Always in the sample: the biggest code in the tree and the ones named in the test plan. */
-    private static final List<String> ALWAYS = List.of("xfs.ko", "kvm.ko", "kvm-intel.ko", "btrfs.ko", "ext4.ko");
+    private static final List<String> ALWAYS = List.of("xfs.ko", "kvm.ko", "kvm-intel.ko", "btrfs.ko", "ext4.ko",
+            // hand-written assembly with SSE/AVX/AVX2 (VEX), AVX-512 (EVEX), SHA-NI, ADX, BMI2
+            "aesni-intel.ko", "chacha-x86_64.ko", "poly1305-x86_64.ko", "sha512-ssse3.ko", "sha1-ssse3.ko",
+            "camellia-aesni-avx2.ko", "curve25519-x86_64.ko");
 
     private DebianModules() {
     }

@@ -30,6 +30,8 @@ final class ObjdumpComparison {
     long branchesChecked;
     long ripChecked;
     long immChecked;
+    long vex;
+    long evex;
     long mismatches;
     final List<String> examples = new ArrayList<>();
 
@@ -52,6 +54,11 @@ final class ObjdumpComparison {
                     continue;
                 }
                 instructions++;
+                if ((insn.opcode >> 8 & 0xF0) == 0x10) {
+                    vex++;
+                } else if ((insn.opcode >> 8 & 0xF0) == 0x20) {
+                    evex++;
+                }
                 String why = disagreement(code, line, insn);
                 if (why != null) {
                     mismatches++;
@@ -174,9 +181,10 @@ final class ObjdumpComparison {
 
     String summary() {
         return String.format("%d files, %d executable sections, %d bytes, %d instructions compared "
-                + "(%d relative branches, %d RIP-relative operands, %d immediates checked), %d mismatches; "
+                + "(%d relative branches, %d RIP-relative operands, %d immediates checked, %d VEX, %d EVEX), "
+                + "%d mismatches; "
                 + "%d objdump (bad) lines, %d of them also invalid for kelp",
-                files, sections, bytes, instructions, branchesChecked, ripChecked, immChecked, mismatches,
+                files, sections, bytes, instructions, branchesChecked, ripChecked, immChecked, vex, evex, mismatches,
                 badLines, badLinesDecodedInvalid);
     }
 }

@@ -41,6 +41,8 @@ class X86DecoderObjdumpTest {
         }
         System.out.println("x86 decoder vs objdump, " + modules.size() + " Debian modules: " + cmp.summary());
         assertThat(cmp.examples).as(cmp.summary()).isEmpty();
-        assertThat(cmp.bytes).isGreaterThan(5_000_000);
+        assertThat(cmp.bytes).isGreaterThan(3_000_000);
+        assertThat(cmp.vex).as("VEX-encoded instructions compared").isGreaterThan(1000);
+        assertThat(cmp.evex).as("EVEX-encoded instructions compared").isGreaterThan(100);
     }
 }
