@@ -312,8 +312,9 @@ public final class X86Decoder implements InsnDecoder {
             } else if (kind == InsnKind.MOV_IMM) {
                 movImm(out, op, modrm, prefixes, rex);
             }
-        } else if (op == 0x1E && (prefixes & PFX_F3) != 0 && (modrm == 0xFA || modrm == 0xFB)) {
-            kind = InsnKind.LANDING_PAD;
+        } else if (op == 0x1E && (prefixes & PFX_F3) != 0) {
+            // F3 0F 1E is CET: endbr64/endbr32, rdssp; without F3 it is a hint NOP
+            kind = modrm == 0xFA || modrm == 0xFB ? InsnKind.LANDING_PAD : InsnKind.OTHER;
         }
         out.kind = kind;
     }

@@ -97,7 +97,8 @@ final class X86OpcodeMaps {
             0 CC       TRAP
             1 0B       BUG
             0 90       NOP
-            1 1F/0     NOP
+            1 19       NOP
+            1 1D-1F    NOP
             0 B0-BF    MOV_IMM
             0 C6/0     MOV_IMM
             0 C7/0     MOV_IMM

@@ -154,7 +154,7 @@ final class ObjdumpComparison {
             case "ret", "retq", "retw", "retl", "lret", "lretq", "lretw", "lretl":
                 return InsnKind.RET;
             case "nop", "nopl", "nopw", "nopq":
-                return operands.isEmpty() || operands.contains("(") ? InsnKind.NOP : InsnKind.OTHER;
+                return InsnKind.NOP;
             case "int3":
                 return InsnKind.TRAP;
             case "ud2":
