@@ -12,6 +12,9 @@ import java.util.Optional;
  * @param prefix          whether {@code name} is a prefix
  * @param layout          how the section is divided into records
  * @param recordSize      bytes per record for {@link Layout#RECORDS} / {@link Layout#PARALLEL_RECORDS}, else 0
+ * @param contentSize     bytes of a record before its trailing alignment padding (the last record of
+ *                        an object may end there: .parainstructions records are 12 bytes padded to 16);
+ *                        equals {@code recordSize} when records are not padded
  * @param structSizeKey   key of the {@code --struct-sizes} option that overrides {@code recordSize}, or null
  *                        when the size is fixed by the format
  * @param fields          the relocated fields of one record, by offset inside the record
@@ -21,7 +24,8 @@ import java.util.Optional;
  * @param source          where the layout was read (kernel header or tool)
  * @param notes           layout and policy details for the differ
  */
-public record SpecialSection(String name, boolean prefix, Layout layout, int recordSize, String structSizeKey,
+public record SpecialSection(String name, boolean prefix, Layout layout, int recordSize, int contentSize,
+        String structSizeKey,
         List<Field> fields, List<Field> lineFields, Keep keep, String linkedSection, String source, String notes) {
 
     public SpecialSection {
@@ -93,6 +97,24 @@ public record SpecialSection(String name, boolean prefix, Layout layout, int rec
      */
     public record Field(int offset, int size, String relocType, Role role, boolean optional, long addendFlagMask,
             String description) {
+    }
+
+    /** Number of records in a section of {@code sectionSize} bytes, counting a final record cut at its content size. */
+    public long recordCount(long sectionSize) {
+        if (recordSize == 0) {
+            return 0;
+        }
+        long whole = sectionSize / recordSize;
+        return sectionSize % recordSize == 0 ? whole : whole + 1;
+    }
+
+    /** True if {@code sectionSize} is a whole number of records (the last one possibly cut at its content size). */
+    public boolean isWholeRecords(long sectionSize) {
+        if (recordSize == 0) {
+            return false;
+        }
+        long rest = sectionSize % recordSize;
+        return rest == 0 || rest == contentSize;
     }
 
     /** The field whose offset inside the record is {@code offsetInRecord}, if any. */

@@ -48,11 +48,16 @@ final class X86SpecialSections {
 
     private static SpecialSection row(String name, Layout layout, int size, String key, List<Field> fields,
             List<Field> lines, Keep keep, String linked, String source, String notes) {
-        return new SpecialSection(name, false, layout, size, key, fields, lines, keep, linked, source, notes);
+        return new SpecialSection(name, false, layout, size, size, key, fields, lines, keep, linked, source, notes);
+    }
+
+    private static SpecialSection padded(SpecialSection s, int contentSize) {
+        return new SpecialSection(s.name(), s.prefix(), s.layout(), s.recordSize(), contentSize, s.structSizeKey(),
+                s.fields(), s.lineFields(), s.keep(), s.linkedSection(), s.source(), s.notes());
     }
 
     private static SpecialSection prefixRow(String name, Keep keep, String source, String notes) {
-        return new SpecialSection(name, true, OPAQUE, 0, null, NONE, NONE, keep, null, source, notes);
+        return new SpecialSection(name, true, OPAQUE, 0, 0, null, NONE, NONE, keep, null, source, notes);
     }
 
     private static List<Field> sites(String what) {
@@ -104,11 +109,12 @@ final class X86SpecialSections {
                             + "equal whatever their addend"),
             row(".smp_locks", RECORDS, 4, null, sites("a LOCK prefix patched away on UP"), NONE,
                     ANCHOR_INCLUDED, null, "arch/x86/include/asm/alternative.h (LOCK_PREFIX_HERE)", ""),
-            row(".parainstructions", RECORDS, 16, "para",
+            padded(row(".parainstructions", RECORDS, 16, "para",
                     List.of(reloc(0, 8, ABS64, ANCHOR, "instr: the paravirt call site")),
                     NONE, ANCHOR_INCLUDED, null, "arch/x86/include/asm/paravirt_types.h (_paravirt_alt, "
                             + "struct paravirt_patch_site)",
-                    "u8 type at 8, u8 len at 9, u16 clobbers at 10, aligned to 8; only with CONFIG_PARAVIRT"),
+                    "u8 type at 8, u8 len at 9, u16 clobbers at 10, aligned to 8; only with CONFIG_PARAVIRT; "
+                            + "the last record of an object may be cut to its 12 content bytes"), 12),
             row(".static_call_sites", RECORDS, 8, "static_call",
                     List.of(reloc(0, 4, PC32, ANCHOR, "addr: the call/jmp to the trampoline"),
                             key(4, 4, PC32, 3, "key: &static_call_key | TAIL(1) | INIT(2) - .")),
@@ -185,9 +191,13 @@ final class X86SpecialSections {
                     NONE, ANCHOR_INCLUDED, null, "include/linux/jump_label.h before 5.3 (absolute jump_entry)",
                     "absolute 64-bit entries of older kernels"),
             row(".altinstructions", RECORDS, 13, "alt",
-                    List.of(reloc(0, 4, PC32, ANCHOR, "instr_offset"), reloc(4, 4, PC32, TARGET, "repl_offset")),
+                    List.of(reloc(0, 4, PC32, ANCHOR, "instr_offset"),
+                            optional(4, 4, PC32, TARGET, "repl_offset; absent (.long 0) in the 'no replacement' "
+                                    + "records of the old static_cpu_has()")),
                     NONE, ANCHOR_INCLUDED, ".altinstr_replacement",
-                    "arch/x86/include/asm/alternative.h before 5.13 (u8 padlen at 12)", ""));
+                    "arch/x86/include/asm/alternative.h before 5.13 (u8 padlen at 12)", ""),
+            row("__tracepoints_ptrs", RECORDS, 8, null, List.of(reloc(0, 8, ABS64, DATA, "a tracepoint")), NONE,
+                    NEVER_INCLUDE, null, "include/linux/tracepoint.h without PREL32 relocations", ""));
 
     /** Keys accepted by {@link #withSizes} that do not change a record size. */
     private static final Set<String> INFORMATIONAL_KEYS = Set.of("printk_index");
@@ -223,7 +233,8 @@ final class X86SpecialSections {
         if (s.fields().stream().allMatch(f -> f.offset() + f.size() <= size)
                 && s.lineFields().stream().allMatch(f -> f.offset() + f.size() <= size)) {
             // Same fields, different padding or trailing members (e.g. a 16-byte bug entry).
-            return new SpecialSection(s.name(), s.prefix(), s.layout(), size, s.structSizeKey(), s.fields(),
+            return new SpecialSection(s.name(), s.prefix(), s.layout(), size, Math.min(size, s.contentSize()),
+                    s.structSizeKey(), s.fields(),
                     s.lineFields(), s.keep(), s.linkedSection(), s.source(),
                     s.notes() + " (record size " + size + " from --struct-sizes)");
         }
