@@ -63,7 +63,7 @@ class X86LineImmediatesTest {
         Path c = dir.resolve(name + ".c");
         Files.writeString(c, source);
         Path o = dir.resolve(name + ".o");
-        List<String> cmd = new ArrayList<>(List.of("gcc"));
+        List<String> cmd = new ArrayList<>(List.of(compiler()));
         cmd.addAll(FLAGS);
         cmd.addAll(List.of(extraFlags));
         cmd.addAll(List.of("-o", o.toString(), c.toString()));
@@ -75,6 +75,16 @@ class X86LineImmediatesTest {
         Section sec = work.section();
         return new Fn(source, sec.data(), (int) work.value(), (int) (work.value() + work.size()),
                 TestObjects.relocs(elf, sec));
+    }
+
+    /** gcc, or gcc-12 (what scripts/install-deps installs) when there is no plain gcc. */
+    private static String compiler() {
+        for (String dir : System.getenv("PATH").split(":")) {
+            if (Files.isExecutable(Path.of(dir, "gcc"))) {
+                return "gcc";
+            }
+        }
+        return "gcc-12";
     }
 
     private byte[] masked(Fn f) {
