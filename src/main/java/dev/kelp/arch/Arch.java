@@ -68,7 +68,12 @@ public interface Arch {
      * Where the ftrace hook of the function at {@code code[start, end)} is, given the relocations of
      * its section (section-relative offsets). Never throws on odd bytes: returns form NONE.
      */
-    FunctionEntry functionEntry(byte[] code, int start, int end, List<Relocation> relocs);
+    FunctionEntry functionEntry(byte[] code, int start, int end, RelocIndex relocs);
+
+    /** {@link #functionEntry(byte[], int, int, RelocIndex)} for a plain list (indexed on each call). */
+    default FunctionEntry functionEntry(byte[] code, int start, int end, List<Relocation> relocs) {
+        return functionEntry(code, start, end, RelocIndex.of(relocs));
+    }
 
     /** Name of the ftrace entry function the hook calls ("__fentry__"). */
     String ftraceEntrySymbol();
@@ -89,13 +94,35 @@ public interface Arch {
      * line-reporting functions ({@link #lineFunctions()}), per the policy documented in
      * docs/arch-x86.md. Offsets are those of {@code code}.
      */
-    List<ImmediateField> lineImmediates(byte[] code, int start, int end, List<Relocation> relocs);
+    default List<ImmediateField> lineImmediates(byte[] code, int start, int end, RelocIndex relocs) {
+        return lineImmediates(code, start, end, relocs, lineFunctions());
+    }
+
+    /** As above with the caller's own line functions (name → line argument index, -1 variadic). */
+    List<ImmediateField> lineImmediates(byte[] code, int start, int end, RelocIndex relocs,
+            Map<String, Integer> functions);
+
+    /** {@link #lineImmediates(byte[], int, int, RelocIndex)} for a plain list. */
+    default List<ImmediateField> lineImmediates(byte[] code, int start, int end, List<Relocation> relocs) {
+        return lineImmediates(code, start, end, RelocIndex.of(relocs));
+    }
 
     /**
      * A copy of {@code code[start, end)} with every {@link #lineImmediates} field zeroed: two
      * versions of a function that differ only in line numbers compare equal after masking.
      */
-    byte[] maskLineImmediates(byte[] code, int start, int end, List<Relocation> relocs);
+    default byte[] maskLineImmediates(byte[] code, int start, int end, RelocIndex relocs) {
+        byte[] copy = java.util.Arrays.copyOfRange(code, start, end);
+        for (ImmediateField f : lineImmediates(code, start, end, relocs)) {
+            java.util.Arrays.fill(copy, f.offset() - start, f.offset() - start + f.size(), (byte) 0);
+        }
+        return copy;
+    }
+
+    /** {@link #maskLineImmediates(byte[], int, int, RelocIndex)} for a plain list. */
+    default byte[] maskLineImmediates(byte[] code, int start, int end, List<Relocation> relocs) {
+        return maskLineImmediates(code, start, end, RelocIndex.of(relocs));
+    }
 
     /** The line-reporting functions: name → 0-based index of the line argument (-1: any variadic argument). */
     Map<String, Integer> lineFunctions();

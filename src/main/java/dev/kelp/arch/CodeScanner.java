@@ -1,8 +1,6 @@
 package dev.kelp.arch;
 
 import dev.kelp.elf.Relocation;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -28,7 +26,8 @@ public final class CodeScanner {
     private final InsnDecoder decoder;
     private final byte[] code;
     private final int end;
-    private final Relocation[] relocs;
+    private final RelocIndex relocs;
+    private final int relocEnd;
     private final Insn insn = new Insn();
     private int pos;
     private int nextReloc;
@@ -40,6 +39,11 @@ public final class CodeScanner {
      *               {@code code[0]}), in any order; those outside {@code [start, end)} are ignored
      */
     public CodeScanner(Arch arch, byte[] code, int start, int end, List<Relocation> relocs) {
+        this(arch, code, start, end, RelocIndex.of(relocs));
+    }
+
+    /** As above, with the section's relocations indexed once by the caller. */
+    public CodeScanner(Arch arch, byte[] code, int start, int end, RelocIndex relocs) {
         if (start < 0 || end > code.length || start > end) {
             throw new IllegalArgumentException("range [" + start + ", " + end + ") outside buffer of " + code.length);
         }
@@ -47,10 +51,9 @@ public final class CodeScanner {
         this.code = code;
         this.end = end;
         this.pos = start;
-        this.relocs = relocs.stream()
-                .filter(r -> r.offset() >= start && r.offset() < end)
-                .sorted(Comparator.comparingLong(Relocation::offset))
-                .toArray(Relocation[]::new);
+        this.relocs = relocs;
+        this.nextReloc = relocs.firstAtOrAfter(start);
+        this.relocEnd = relocs.firstAtOrAfter(end);
     }
 
     /** Decodes the next instruction; false when the range is exhausted. */
@@ -60,7 +63,7 @@ public final class CodeScanner {
         }
         int len = decoder.decode(code, pos, end, pos, insn);
         firstInInsn = nextReloc;
-        while (nextReloc < relocs.length && relocs[nextReloc].offset() < pos + len) {
+        while (nextReloc < relocEnd && relocs.get(nextReloc).offset() < pos + len) {
             nextReloc++;
         }
         endInInsn = nextReloc;
@@ -80,7 +83,7 @@ public final class CodeScanner {
 
     /** The i-th relocation inside the current instruction, by offset. */
     public Relocation reloc(int i) {
-        return relocs[firstInInsn + i];
+        return relocs.get(firstInInsn + i);
     }
 
     /** The relocation on the immediate field (x86: the callee of {@code call}/{@code jmp}), or null. */
@@ -97,8 +100,8 @@ public final class CodeScanner {
     public Relocation relocAtField(int fieldOffset) {
         long at = (long) insn.offset + fieldOffset;
         for (int i = firstInInsn; i < endInInsn; i++) {
-            if (relocs[i].offset() == at) {
-                return relocs[i];
+            if (relocs.get(i).offset() == at) {
+                return relocs.get(i);
             }
         }
         return null;
@@ -129,6 +132,6 @@ public final class CodeScanner {
 
     @Override
     public String toString() {
-        return "CodeScanner at " + pos + " of " + end + ", relocations " + Arrays.toString(relocs);
+        return "CodeScanner at " + pos + " of " + end + ", " + (relocEnd - nextReloc) + " relocations ahead";
     }
 }

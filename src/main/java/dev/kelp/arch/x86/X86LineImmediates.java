@@ -5,6 +5,7 @@ import dev.kelp.arch.CodeScanner;
 import dev.kelp.arch.ImmediateField;
 import dev.kelp.arch.Insn;
 import dev.kelp.arch.InsnKind;
+import dev.kelp.arch.RelocIndex;
 import dev.kelp.elf.Relocation;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -78,15 +79,11 @@ final class X86LineImmediates {
     /** System V AMD64 integer argument registers, in x86 register numbers. */
     private static final int[] ARG_REGS = {7, 6, 2, 1, 8, 9};
 
-    private final Arch arch;
-    private final Map<String, Integer> functions;
-
-    X86LineImmediates(Arch arch, Map<String, Integer> functions) {
-        this.arch = arch;
-        this.functions = functions;
+    private X86LineImmediates() {
     }
 
-    List<ImmediateField> find(byte[] code, int start, int end, List<Relocation> relocs) {
+    static List<ImmediateField> find(Arch arch, Map<String, Integer> functions, byte[] code, int start, int end,
+            RelocIndex relocs) {
         // Decode once, remembering what the scan needs of each instruction.
         List<Candidate> found = new ArrayList<>();
         List<Step> steps = new ArrayList<>();
@@ -113,7 +110,7 @@ final class X86LineImmediates {
                 continue;
             }
             String callee = calleeReached(steps, k);
-            if (callee != null && carriesLine(callee, load.dstReg)) {
+            if (callee != null && carriesLine(functions, callee, load.dstReg)) {
                 found.add(new Candidate(load, callee));
             }
         }
@@ -122,14 +119,6 @@ final class X86LineImmediates {
             out.add(new ImmediateField(c.load.insnOffset, c.load.immOffset, c.load.immSize, c.load.immValue, c.callee));
         }
         return out;
-    }
-
-    byte[] mask(byte[] code, int start, int end, List<Relocation> relocs) {
-        byte[] copy = java.util.Arrays.copyOfRange(code, start, end);
-        for (ImmediateField f : find(code, start, end, relocs)) {
-            java.util.Arrays.fill(copy, f.offset() - start, f.offset() - start + f.size(), (byte) 0);
-        }
-        return copy;
     }
 
     /** The line function called within the window after steps[k], or null. */
@@ -154,7 +143,7 @@ final class X86LineImmediates {
         return null;
     }
 
-    private boolean carriesLine(String callee, int reg) {
+    private static boolean carriesLine(Map<String, Integer> functions, String callee, int reg) {
         Integer index = functions.get(callee);
         if (index == null) {
             return false;

@@ -6,6 +6,7 @@ import dev.kelp.arch.ImmediateField;
 import dev.kelp.arch.Insn;
 import dev.kelp.arch.InsnDecoder;
 import dev.kelp.arch.InsnKind;
+import dev.kelp.arch.RelocIndex;
 import dev.kelp.arch.RelocType;
 import dev.kelp.arch.SpecialSection;
 import dev.kelp.elf.Elf;
@@ -21,8 +22,6 @@ public final class X86_64 implements Arch {
     /** The ftrace hook: {@code call __fentry__} (e8 rel32) or the 5-byte NOP objtool puts there. */
     static final int HOOK_LENGTH = 5;
     static final String FENTRY = "__fentry__";
-
-    private final X86LineImmediates lines = new X86LineImmediates(this, X86LineImmediates.LINE_FUNCTIONS);
 
     private X86_64() {
     }
@@ -84,7 +83,7 @@ public final class X86_64 implements Arch {
      * __mcount_loc can tell.
      */
     @Override
-    public FunctionEntry functionEntry(byte[] code, int start, int end, List<Relocation> relocs) {
+    public FunctionEntry functionEntry(byte[] code, int start, int end, RelocIndex relocs) {
         Insn insn = new Insn();
         int at = start;
         int pad = 0;
@@ -102,7 +101,7 @@ public final class X86_64 implements Arch {
         if (insn.length != HOOK_LENGTH) {
             return new FunctionEntry(pad, -1, 0, FunctionEntry.Form.NONE);
         }
-        Relocation r = relocAt(relocs, at + 1);
+        Relocation r = relocs.at(at + 1);
         boolean toFentry = r != null && r.symbol() != null && FENTRY.equals(r.symbol().name());
         if (insn.kind == InsnKind.CALL && toFentry && relocType(r.type()).map(RelocType::isPcRelative).orElse(false)) {
             return new FunctionEntry(pad, at - start, HOOK_LENGTH, FunctionEntry.Form.CALL);
@@ -116,15 +115,6 @@ public final class X86_64 implements Arch {
             }
         }
         return new FunctionEntry(pad, -1, 0, FunctionEntry.Form.NONE);
-    }
-
-    private static Relocation relocAt(List<Relocation> relocs, long offset) {
-        for (Relocation r : relocs) {
-            if (r.offset() == offset) {
-                return r;
-            }
-        }
-        return null;
     }
 
     /** NOPs of any encoding and int3, decoded as a sequence that must end exactly at {@code end}. */
@@ -143,13 +133,9 @@ public final class X86_64 implements Arch {
     }
 
     @Override
-    public List<ImmediateField> lineImmediates(byte[] code, int start, int end, List<Relocation> relocs) {
-        return lines.find(code, start, end, relocs);
-    }
-
-    @Override
-    public byte[] maskLineImmediates(byte[] code, int start, int end, List<Relocation> relocs) {
-        return lines.mask(code, start, end, relocs);
+    public List<ImmediateField> lineImmediates(byte[] code, int start, int end, RelocIndex relocs,
+            Map<String, Integer> functions) {
+        return X86LineImmediates.find(this, functions, code, start, end, relocs);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kelp.arch.Arch;
 import dev.kelp.arch.FunctionEntry;
+import dev.kelp.arch.RelocIndex;
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
@@ -47,14 +48,14 @@ class X86FunctionEntryTest {
                 long at = s.isSection() ? r.addend() : s.value() + r.addend();
                 sites.add(s.section().name() + "+" + at);
             }
-            Map<Section, List<Relocation>> relocCache = new HashMap<>();
+            Map<Section, RelocIndex> relocCache = new HashMap<>();
             for (Symbol f : elf.symbols()) {
                 if (f.type() != Elf.STT_FUNC || f.size() == 0 || f.section() == null
                         || !f.section().hasFlag(Elf.SHF_EXECINSTR)) {
                     continue;
                 }
                 Section sec = f.section();
-                List<Relocation> relocs = relocCache.computeIfAbsent(sec, s -> TestObjects.relocs(elf, s));
+                RelocIndex relocs = relocCache.computeIfAbsent(sec, s -> RelocIndex.of(TestObjects.relocs(elf, s)));
                 int start = (int) f.value();
                 FunctionEntry e = arch.functionEntry(sec.data(), start, start + (int) f.size(), relocs);
                 forms.merge(e.form(), 1, Integer::sum);

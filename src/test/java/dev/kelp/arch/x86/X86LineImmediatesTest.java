@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kelp.arch.Arch;
 import dev.kelp.arch.FunctionEntry;
 import dev.kelp.arch.ImmediateField;
+import dev.kelp.arch.RelocIndex;
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,6 +125,19 @@ class X86LineImmediatesTest {
             assertThat(i.size()).isEqualTo(4);
             assertThat(i.offset()).isBetween(f.start(), f.end() - 4);
         }
+    }
+
+    @Test
+    void callerSuppliedLineFunctions() throws Exception {
+        Fn f = compile("base", SOURCE);
+        List<ImmediateField> custom = arch.lineImmediates(f.data(), f.start(), f.end(), RelocIndex.of(f.relocs()),
+                Map.of("consume", 1));
+        assertThat(custom).singleElement().satisfies(i -> {
+            assertThat(i.callee()).isEqualTo("consume");
+            assertThat(i.value()).isEqualTo(42L);
+        });
+        assertThat(arch.lineImmediates(f.data(), f.start(), f.end(), RelocIndex.of(f.relocs()), Map.of("consume", 0)))
+                .as("42 is the second argument, not the first").isEmpty();
     }
 
     @Test
