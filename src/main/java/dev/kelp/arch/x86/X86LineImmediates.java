@@ -84,8 +84,7 @@ final class X86LineImmediates {
 
     static List<ImmediateField> find(Arch arch, Map<String, Integer> functions, byte[] code, int start, int end,
             RelocIndex relocs) {
-        // Decode once, remembering what the scan needs of each instruction.
-        List<Candidate> found = new ArrayList<>();
+        // Decode once, remembering what the forward scan needs of each instruction.
         List<Step> steps = new ArrayList<>();
         CodeScanner s = new CodeScanner(arch, code, start, end, relocs);
         while (s.next()) {
@@ -104,6 +103,7 @@ final class X86LineImmediates {
                     && !step.immRelocated;
             steps.add(step);
         }
+        List<ImmediateField> out = new ArrayList<>();
         for (int k = 0; k < steps.size(); k++) {
             Step load = steps.get(k);
             if (!load.lineLoad) {
@@ -111,12 +111,8 @@ final class X86LineImmediates {
             }
             String callee = calleeReached(steps, k);
             if (callee != null && carriesLine(functions, callee, load.dstReg)) {
-                found.add(new Candidate(load, callee));
+                out.add(new ImmediateField(load.insnOffset, load.immOffset, load.immSize, load.immValue, callee));
             }
-        }
-        List<ImmediateField> out = new ArrayList<>(found.size());
-        for (Candidate c : found) {
-            out.add(new ImmediateField(c.load.insnOffset, c.load.immOffset, c.load.immSize, c.load.immValue, c.callee));
         }
         return out;
     }
@@ -169,9 +165,6 @@ final class X86LineImmediates {
         boolean immRelocated;
         boolean lineLoad;
         String callee;
-    }
-
-    private record Candidate(Step load, String callee) {
     }
 
     private static Map<String, Integer> table(String text) {
