@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             InspectCommand.class,
+            DiffCommand.class,
+            ChecksumCommand.class,
         })
 public final class Main implements Runnable {
 

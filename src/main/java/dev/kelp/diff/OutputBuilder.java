@@ -462,6 +462,12 @@ final class OutputBuilder {
             return;
         }
         Relocation[] rel = p.relocationsOf(s);
+        if (!uniformRecords(rel, size) || !anchorsInCode(s, rel, size, e.anchor())) {
+            problems.add(new Problem(p.path, s.name(), "records of " + size + " bytes do not match the section's"
+                    + " relocations (each record of a kernel table has the same relocated fields); pass the target"
+                    + " kernel's record sizes with --struct-sizes"));
+            return;
+        }
         int i = 0;
         while (i < rel.length) {
             long rec = rel[i].offset() / size;
@@ -484,6 +490,44 @@ final class OutputBuilder {
             }
             i = j;
         }
+    }
+
+    /** Whether every record's anchor points at code (with a wrong record size, some point at keys or data). */
+    private boolean anchorsInCode(Section s, Relocation[] rel, int size, int anchor) {
+        if (anchor < 0) {
+            return true;
+        }
+        for (Relocation r : rel) {
+            if (r.offset() % size == anchor) {
+                Target t = p.resolve(s, r);
+                Section target = t.kind() == Target.Kind.SYMBOL ? t.symbol().section() : t.section();
+                if (target == null || !target.isExecutable()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Whether every record that has relocations has them at the same offsets (a wrong size breaks this). */
+    private static boolean uniformRecords(Relocation[] rel, int size) {
+        long pattern = -1;
+        int i = 0;
+        while (i < rel.length) {
+            long rec = rel[i].offset() / size;
+            long bits = 0;
+            int j = i;
+            while (j < rel.length && rel[j].offset() / size == rec) {
+                bits |= 1L << Math.min(63, rel[j].offset() - rec * size);
+                j++;
+            }
+            if (pattern >= 0 && bits != pattern) {
+                return false;
+            }
+            pattern = bits;
+            i = j;
+        }
+        return true;
     }
 
     /**
