@@ -462,7 +462,7 @@ final class OutputBuilder {
             return;
         }
         Relocation[] rel = p.relocationsOf(s);
-        if (!uniformRecords(rel, size) || !anchorsInCode(s, rel, size, e.anchor())) {
+        if (!uniformRecords(rel, size, e.anchor()) || !anchorsInCode(s, rel, size, e.anchor())) {
             problems.add(new Problem(p.path, s.name(), "records of " + size + " bytes do not match the section's"
                     + " relocations (each record of a kernel table has the same relocated fields); pass the target"
                     + " kernel's record sizes with --struct-sizes"));
@@ -509,22 +509,27 @@ final class OutputBuilder {
         return true;
     }
 
-    /** Whether every record that has relocations has them at the same offsets (a wrong size breaks this). */
-    private static boolean uniformRecords(Relocation[] rel, int size) {
-        long pattern = -1;
+    /**
+     * Whether every record that has relocations has one at the anchor offset (a wrong record size
+     * shifts records so that some start without one). Fields other than the anchor may lack a
+     * relocation legitimately (an empty alternative's replacement is {@code .long 0}).
+     */
+    private static boolean uniformRecords(Relocation[] rel, int size, int anchor) {
+        if (anchor < 0) {
+            return true;
+        }
         int i = 0;
         while (i < rel.length) {
             long rec = rel[i].offset() / size;
-            long bits = 0;
+            boolean hasAnchor = false;
             int j = i;
             while (j < rel.length && rel[j].offset() / size == rec) {
-                bits |= 1L << Math.min(63, rel[j].offset() - rec * size);
+                hasAnchor |= rel[j].offset() - rec * size == anchor;
                 j++;
             }
-            if (pattern >= 0 && bits != pattern) {
+            if (!hasAnchor) {
                 return false;
             }
-            pattern = bits;
             i = j;
         }
         return true;
