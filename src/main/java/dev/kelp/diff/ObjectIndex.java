@@ -314,6 +314,22 @@ final class ObjectIndex {
         return (int) (end - r.offset());
     }
 
+    /** Whether the instruction holding the byte at {@code offset} is a direct call or jump. */
+    boolean isBranchAt(Section code, long offset) {
+        int[] starts = insnStarts(code);
+        int i = Arrays.binarySearch(starts, (int) offset);
+        if (i < 0) {
+            i = -i - 2;
+        }
+        if (i < 0) {
+            return false;
+        }
+        byte[] d = code.data();
+        arch.decoder().decode(d, starts[i], d.length, starts[i], insn);
+        return insn.kind == dev.kelp.arch.InsnKind.CALL || insn.kind == dev.kelp.arch.InsnKind.JUMP
+                || insn.kind == dev.kelp.arch.InsnKind.COND_JUMP;
+    }
+
     /** Instruction start offsets of a code section, decoding each symbol's extent separately. */
     int[] insnStarts(Section s) {
         int[] cached = insnStarts.get(s);

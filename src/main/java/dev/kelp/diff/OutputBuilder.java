@@ -283,6 +283,12 @@ final class OutputBuilder {
             return;
         }
         Symbol external = null;
+        if (sym.isFunction() && isPointerToPatchedFunction(piece, r, t)) {
+            // the address of a function the kernel already has: keep pointing at the original
+            // (ftrace redirects it while the patch is loaded, and it stays valid after unload)
+            referToUnchanged(piece, place, r, corr.origOf(sym), t.addend());
+            return;
+        }
         if (sym.isFunction()) {
             ChangeSet.Status st = cs.of(sym);
             Symbol parent = p.coldParentOf.get(sym);
@@ -332,6 +338,26 @@ final class OutputBuilder {
             return;
         }
         addReloc(piece.dst(), place, r.type(), target, t.addend());
+    }
+
+    /**
+     * Whether a relocation takes the address of a changed function (a function pointer stored in
+     * code or data) rather than calling or jumping to it. Special-section records are exempt:
+     * they describe the copied code itself. Nested functions (with a dot) are exempt as well.
+     */
+    private boolean isPointerToPatchedFunction(Piece piece, Relocation r, Target t) {
+        Symbol sym = t.symbol();
+        if (cs.of(sym) != ChangeSet.Status.CHANGED || sym.name().indexOf('.') >= 0
+                || SpecialSections.lookup(piece.src().name()) != null) {
+            return false;
+        }
+        if (t.addend() + p.bias(piece.src(), r) != 0) {
+            return false; // an address inside the function (jump tables), not the function itself
+        }
+        if (!piece.src().isExecutable()) {
+            return true;
+        }
+        return !p.isBranchAt(piece.src(), r.offset());
     }
 
     /** A reference to something the patch does not carry: undefined global, or side-band record. */

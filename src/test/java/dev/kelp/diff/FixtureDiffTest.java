@@ -212,6 +212,25 @@ class FixtureDiffTest {
     }
 
     @Test
+    void pointersToChangedFunctionsKeepPointingAtTheOriginal() {
+        String src = DECLS + "extern void register_cb(void (*cb)(int));\n"
+                + "static void __attribute__((noinline)) cb(int x) { printk(\"cb %d\\n\", x); }\n"
+                + "int install(int x)\n{\n\tregister_cb(cb);\n\tcb(x);\n\treturn 0;\n}\n";
+        DiffResult r = diff(src, src.replace("cb %d", "cb: %d").replace("return 0", "return 1"));
+        assertThat(r.changed()).containsExactlyInAnyOrder("cb", "install");
+        Path out = write(r);
+        ElfFile e = ElfFile.read(out);
+        ObjectIndex idx = new ObjectIndex(e, out.toString(), X86DiffArch.INSTANCE);
+        Symbol install = OutputChecks.function(e, "install");
+        List<String> rel = OutputChecks.relocations(idx, install, false);
+        // the call goes to the new cb (an ordinary relocation) ...
+        assertThat(rel).anyMatch(x -> x.contains(" cb -4"));
+        // ... the stored pointer goes to the original cb (a side-band record for a local)
+        assertThat(OutputChecks.sideBand(e)).anyMatch(sb -> sb.name().equals("cb") && sb.section() == install.section()
+                && sb.addend() == 0);
+    }
+
+    @Test
     void identicalBuildsAreNoChange() {
         String src = JUMP_LABEL;
         assertThat(diff(src, src).outcome()).isEqualTo(DiffResult.Outcome.NO_CHANGE);
