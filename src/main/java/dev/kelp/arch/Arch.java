@@ -1,0 +1,146 @@
+package dev.kelp.arch;
+
+import dev.kelp.arch.x86.X86_64;
+import dev.kelp.elf.Elf;
+import dev.kelp.elf.Relocation;
+import dev.kelp.util.KelpException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything architecture-specific that the generic stages (diff, klp, module) need, so that
+ * they never switch on the ELF machine. Obtain one with {@link #forMachine(int)}.
+ */
+public interface Arch {
+
+    /** The implementation for an ELF {@code e_machine}, or an "unsupported architecture" error. */
+    static Arch forMachine(int eMachine) {
+        if (eMachine == Elf.EM_X86_64) {
+            return X86_64.INSTANCE;
+        }
+        throw new KelpException("unsupported architecture: ELF machine " + eMachine + machineName(eMachine)
+                + "; kelp supports x86-64 (EM_X86_64 = 62) only", KelpException.UNSUPPORTED, null);
+    }
+
+    private static String machineName(int m) {
+        return switch (m) {
+            case Elf.EM_386 -> " (i386)";
+            case Elf.EM_PPC64 -> " (ppc64)";
+            case Elf.EM_S390 -> " (s390)";
+            case Elf.EM_ARM -> " (arm)";
+            case Elf.EM_AARCH64 -> " (aarch64)";
+            case Elf.EM_RISCV -> " (riscv)";
+            case Elf.EM_LOONGARCH -> " (loongarch)";
+            default -> "";
+        };
+    }
+
+    /** Short name, as in kernel ARCH= ("x86_64"). */
+    String name();
+
+    /** The ELF e_machine this implementation handles. */
+    int elfMachine();
+
+    /** The instruction decoder (stateless, shareable). */
+    InsnDecoder decoder();
+
+    // ---- relocations ----
+
+    /** Every relocation type this architecture defines, as data. */
+    List<RelocType> relocTypes();
+
+    /** The meaning of one relocation type, if known. */
+    Optional<RelocType> relocType(int type);
+
+    /** The type for an 8-byte absolute address (x86-64: R_X86_64_64), e.g. for __mcount_loc entries. */
+    RelocType absolute64();
+
+    /** The type for a 4-byte PC-relative reference in data records (x86-64: R_X86_64_PC32). */
+    RelocType pcRelative32();
+
+    /** The type written by objtool over a NOP'd ftrace call (x86-64: R_X86_64_NONE). */
+    RelocType none();
+
+    // ---- function shape ----
+
+    /**
+     * Where the ftrace hook of the function at {@code code[start, end)} is, given the relocations of
+     * its section (section-relative offsets). Never throws on odd bytes: returns form NONE.
+     */
+    FunctionEntry functionEntry(byte[] code, int start, int end, RelocIndex relocs);
+
+    /** {@link #functionEntry(byte[], int, int, RelocIndex)} for a plain list (indexed on each call). */
+    default FunctionEntry functionEntry(byte[] code, int start, int end, List<Relocation> relocs) {
+        return functionEntry(code, start, end, RelocIndex.of(relocs));
+    }
+
+    /** Name of the ftrace entry function the hook calls ("__fentry__"). */
+    String ftraceEntrySymbol();
+
+    /**
+     * Prefix of the padding symbols that compilers place in front of functions ("__pfx_"; the
+     * kernel names them {@code __pfx_<function>} and, with kCFI, {@code __cfi_<function>}).
+     */
+    List<String> paddingSymbolPrefixes();
+
+    /** True if {@code code[start, end)} is nothing but padding (NOPs of any length, int3). Empty is padding. */
+    boolean isPadding(byte[] code, int start, int end);
+
+    // ---- line numbers ----
+
+    /**
+     * The immediates in {@code code[start, end)} that are {@code __LINE__}-style arguments of
+     * line-reporting functions ({@link #lineFunctions()}), per the policy documented in
+     * docs/arch-x86.md. Offsets are those of {@code code}.
+     */
+    default List<ImmediateField> lineImmediates(byte[] code, int start, int end, RelocIndex relocs) {
+        return lineImmediates(code, start, end, relocs, lineFunctions());
+    }
+
+    /** As above with the caller's own line functions (name → line argument index, -1 variadic). */
+    List<ImmediateField> lineImmediates(byte[] code, int start, int end, RelocIndex relocs,
+            Map<String, Integer> functions);
+
+    /** {@link #lineImmediates(byte[], int, int, RelocIndex)} for a plain list. */
+    default List<ImmediateField> lineImmediates(byte[] code, int start, int end, List<Relocation> relocs) {
+        return lineImmediates(code, start, end, RelocIndex.of(relocs));
+    }
+
+    /**
+     * A copy of {@code code[start, end)} with every {@link #lineImmediates} field zeroed: two
+     * versions of a function that differ only in line numbers compare equal after masking.
+     */
+    default byte[] maskLineImmediates(byte[] code, int start, int end, RelocIndex relocs) {
+        byte[] copy = java.util.Arrays.copyOfRange(code, start, end);
+        for (ImmediateField f : lineImmediates(code, start, end, relocs)) {
+            java.util.Arrays.fill(copy, f.offset() - start, f.offset() - start + f.size(), (byte) 0);
+        }
+        return copy;
+    }
+
+    /** {@link #maskLineImmediates(byte[], int, int, RelocIndex)} for a plain list. */
+    default byte[] maskLineImmediates(byte[] code, int start, int end, List<Relocation> relocs) {
+        return maskLineImmediates(code, start, end, RelocIndex.of(relocs));
+    }
+
+    /** The line-reporting functions: name → 0-based index of the line argument (-1: any variadic argument). */
+    Map<String, Integer> lineFunctions();
+
+    // ---- special sections ----
+
+    /** The special-section table with the reference kernel's (Linux 6.1) record sizes. */
+    List<SpecialSection> specialSections();
+
+    /**
+     * The table with record sizes overridden by {@code structSizes} (keys as in
+     * {@link SpecialSection#structSizeKey()}: bug, ex, alt, jump, orc, static_call, printk_index,
+     * para). A size that has no known layout for a section is an error naming the key.
+     */
+    List<SpecialSection> specialSections(Map<String, Integer> structSizes);
+
+    /** The entry for a section name (exact names first, then prefix entries like ".discard."). */
+    default Optional<SpecialSection> specialSection(String sectionName) {
+        return SpecialSection.lookup(specialSections(), sectionName);
+    }
+}
