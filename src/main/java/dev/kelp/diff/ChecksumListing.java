@@ -30,7 +30,7 @@ public final class ChecksumListing {
         if (!f.isRelocatable() || f.symtab() == null) {
             throw new KelpException(file + ": not a relocatable object with a symbol table");
         }
-        ObjectIndex idx = new ObjectIndex(f, file.toString(), DiffArch.forMachine(file.toString(), f.machine()));
+        ObjectIndex idx = new ObjectIndex(f, file.toString(), DiffArch.forMachine(f.machine()));
         FunctionChecksum sums = new FunctionChecksum(idx);
         List<Entry> out = new ArrayList<>();
         for (Symbol s : idx.functions) {

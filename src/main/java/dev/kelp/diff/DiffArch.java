@@ -1,44 +1,61 @@
 package dev.kelp.diff;
 
+import dev.kelp.arch.Arch;
 import dev.kelp.arch.InsnDecoder;
-import dev.kelp.elf.Elf;
-import dev.kelp.util.KelpException;
+import dev.kelp.arch.RelocType;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * What the differ needs to know about a target architecture: relocation field sizes, which
- * relocations are PC-relative, the absolute pointer relocation, the profiling call and the
- * registers that carry {@code __LINE__} to reporting helpers.
- *
- * <p>The x86-64 values live in {@link X86DiffArch} for now; they belong in dev.kelp.arch.x86
- * once that package offers relocation tables (noted for the arch owner).
+ * The architecture facts the differ uses, taken from {@link Arch} (dev.kelp.arch) and cached per
+ * relocation type so that the per-relocation questions of the hot loops are array lookups.
  */
-interface DiffArch {
-    InsnDecoder decoder();
+final class DiffArch {
+    private static final Map<Integer, DiffArch> BY_MACHINE = new HashMap<>();
 
-    /** Bytes patched by a relocation of this type (0 for none). */
-    int fieldSize(int relocType);
+    final Arch arch;
+    private final int[] width = new int[256];
+    private final boolean[] pcRelative = new boolean[256];
+    private final Set<String> profilingCallees;
+
+    private DiffArch(Arch arch) {
+        this.arch = arch;
+        for (RelocType t : arch.relocTypes()) {
+            if (t.type() >= 0 && t.type() < 256) {
+                width[t.type()] = t.width();
+                pcRelative[t.type()] = t.isPcRelative();
+            }
+        }
+        this.profilingCallees = Set.of(arch.ftraceEntrySymbol());
+    }
+
+    /** The differ's view of the architecture of an ELF e_machine (an "unsupported" error otherwise). */
+    static synchronized DiffArch forMachine(int machine) {
+        return BY_MACHINE.computeIfAbsent(machine, m -> new DiffArch(Arch.forMachine(m)));
+    }
+
+    InsnDecoder decoder() {
+        return arch.decoder();
+    }
+
+    /** Bytes patched by a relocation of this type (0 for none or unknown). */
+    int fieldSize(int relocType) {
+        return relocType >= 0 && relocType < 256 ? width[relocType] : 0;
+    }
 
     /** Whether the relocation is relative to the place (S + A - P). */
-    boolean isPcRelative(int relocType);
+    boolean isPcRelative(int relocType) {
+        return relocType >= 0 && relocType < 256 && pcRelative[relocType];
+    }
 
     /** The 64-bit absolute relocation (x86-64: R_X86_64_64). */
-    int absolute64();
+    int absolute64() {
+        return arch.absolute64().type();
+    }
 
     /** The profiling call every traceable function makes first (x86: __fentry__). */
-    Set<String> profilingCallees();
-
-    /** Registers that hold the 2nd and 3rd call arguments (where __LINE__ goes). */
-    Set<Integer> lineArgumentRegisters();
-
-    /** Helpers that receive a line number as an argument (the __LINE__ filter's list). */
-    Set<String> lineReportingFunctions();
-
-    static DiffArch forMachine(String file, int machine) {
-        if (machine == Elf.EM_X86_64) {
-            return X86DiffArch.INSTANCE;
-        }
-        throw new KelpException(file + ": machine " + machine + " is not supported by kelp diff (only x86-64)",
-                KelpException.UNSUPPORTED, null);
+    Set<String> profilingCallees() {
+        return profilingCallees;
     }
 }

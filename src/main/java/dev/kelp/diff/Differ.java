@@ -33,7 +33,7 @@ public final class Differ {
             throw new KelpException(patchedName + ": built for machine " + patchedElf.machine() + " but " + origName
                     + " for " + origElf.machine() + ": both must come from the same kernel build");
         }
-        DiffArch arch = DiffArch.forMachine(origName, origElf.machine());
+        DiffArch arch = DiffArch.forMachine(origElf.machine());
         ObjectIndex o = new ObjectIndex(origElf, origName, arch);
         ObjectIndex p = new ObjectIndex(patchedElf, patchedName, arch);
         Correlation corr = new Correlator(o, p).correlate();

@@ -71,6 +71,7 @@ final class OutputBuilder {
     private final List<IncludedFunction> included = new ArrayList<>();
     private final List<String> data = new ArrayList<>();
     private final Map<Symbol, Boolean> includedFunctions = new IdentityHashMap<>();
+    private final SpecialSections special;
 
     OutputBuilder(ObjectIndex orig, ObjectIndex patched, Correlation corr, ChangeSet cs, DiffOptions opts,
             List<Problem> problems) {
@@ -80,6 +81,7 @@ final class OutputBuilder {
         this.cs = cs;
         this.opts = opts;
         this.problems = problems;
+        this.special = SpecialSections.of(patched.arch, opts.structSizes());
         this.out = ElfFile.create(patched.elf.byteOrder(), patched.elf.machine());
         out.setOsabi(patched.elf.osabi()).setFlags(patched.elf.flags());
         Section strtab = out.addSection(new Section(".strtab", Elf.SHT_STRTAB));
@@ -348,7 +350,7 @@ final class OutputBuilder {
     private boolean isPointerToPatchedFunction(Piece piece, Relocation r, Target t) {
         Symbol sym = t.symbol();
         if (cs.of(sym) != ChangeSet.Status.CHANGED || sym.name().indexOf('.') >= 0
-                || SpecialSections.lookup(piece.src().name()) != null) {
+                || special.lookup(piece.src().name()) != null) {
             return false;
         }
         if (t.addend() + p.bias(piece.src(), r) != 0) {
@@ -425,7 +427,7 @@ final class OutputBuilder {
                     || s.type() == Elf.SHT_STRTAB) {
                 continue;
             }
-            SpecialSections.Entry e = SpecialSections.lookup(s.name());
+            SpecialSections.Entry e = special.lookup(s.name());
             if (e == null) {
                 if (!SpecialSections.isOrdinary(s.name())) {
                     checkUnknown(s);
@@ -433,9 +435,10 @@ final class OutputBuilder {
                 continue;
             }
             if (e.rule() == SpecialSections.Rule.RECORDS) {
-                keepRecords(s, e);
-            } else if (e.rule() == SpecialSections.Rule.ORC && s.name().equals(".orc_unwind_ip")) {
-                keepOrc(s);
+                List<Long> kept = keepRecords(s, e);
+                for (SpecialSections.Entry par : special.parallelTo(s.name())) {
+                    keepParallel(s, e, par, kept);
+                }
             }
         }
     }
@@ -465,10 +468,12 @@ final class OutputBuilder {
         return false;
     }
 
-    private void keepRecords(Section s, SpecialSections.Entry e) {
-        int size = e.recordSize(opts.structSizes());
+    /** Keeps the records anchored in included code; returns the kept record indices. */
+    private List<Long> keepRecords(Section s, SpecialSections.Entry e) {
+        List<Long> kept = new ArrayList<>();
+        int size = e.recordSize();
         if (size <= 0) {
-            return;
+            return kept;
         }
         boolean needed = false;
         for (Relocation r : p.relocationsOf(s)) {
@@ -478,21 +483,21 @@ final class OutputBuilder {
             }
         }
         if (!needed) {
-            return;
+            return kept;
         }
         // the last record of an array of padded structs may lack its tail padding
-        long slack = (size - s.size() % size) % size;
-        if (slack != 0 && slack >= Math.max(1, s.addralign())) {
+        long rest = s.size() % size;
+        if (rest != 0 && rest != e.contentSize()) {
             problems.add(new Problem(p.path, s.name(), "section size " + s.size() + " is not a multiple of the record"
                     + " size " + size + "; pass the target kernel's sizes with --struct-sizes"));
-            return;
+            return kept;
         }
         Relocation[] rel = p.relocationsOf(s);
         if (!uniformRecords(rel, size, e.anchor()) || !anchorsInCode(s, rel, size, e.anchor())) {
             problems.add(new Problem(p.path, s.name(), "records of " + size + " bytes do not match the section's"
                     + " relocations (each record of a kernel table has the same relocated fields); pass the target"
                     + " kernel's record sizes with --struct-sizes"));
-            return;
+            return kept;
         }
         int i = 0;
         while (i < rel.length) {
@@ -513,9 +518,11 @@ final class OutputBuilder {
             }
             if (anchor != null && keyAllowed(s, e, rel, i, j, base, anchor)) {
                 addPiece(s, base, Math.min(base + size, s.size()), functionAt(s, anchor));
+                kept.add(rec);
             }
             i = j;
         }
+        return kept;
     }
 
     /** Whether every record's anchor points at code (with a wrong record size, some point at keys or data). */
@@ -598,23 +605,22 @@ final class OutputBuilder {
         return true;
     }
 
-    private void keepOrc(Section ip) {
-        Section orc = p.elf.section(".orc_unwind");
-        int orcSize = opts.structSizes().get("orc");
-        if (orc == null) {
+    /** Keeps record i of a parallel table (ORC entries) for each kept record i of the table it follows. */
+    private void keepParallel(Section lead, SpecialSections.Entry leadEntry, SpecialSections.Entry par, List<Long> kept) {
+        Section ps = p.elf.section(par.name());
+        if (ps == null || kept.isEmpty()) {
             return;
         }
-        if (orc.size() / orcSize != ip.size() / 4 || orc.size() % orcSize != 0) {
-            problems.add(new Problem(p.path, ".orc_unwind", "has " + orc.size() + " bytes for " + ip.size() / 4
-                    + " .orc_unwind_ip entries: the ORC entry size is not " + orcSize + "; pass --struct-sizes orc=N"));
+        int size = par.recordSize();
+        long leadCount = (lead.size() + leadEntry.recordSize() - 1) / leadEntry.recordSize();
+        if (ps.size() % size != 0 || ps.size() / size != leadCount) {
+            problems.add(new Problem(p.path, par.name(), "has " + ps.size() + " bytes for " + leadCount + " "
+                    + lead.name() + " entries: its record size is not " + size + "; pass the target kernel's sizes"
+                    + " with --struct-sizes"));
             return;
         }
-        for (Relocation r : p.relocationsOf(ip)) {
-            if (r.offset() % 4 == 0 && pointsIntoIncludedCode(ip, r)) {
-                long idx = r.offset() / 4;
-                addPiece(ip, idx * 4, idx * 4 + 4, functionAt(ip, r));
-                addPiece(orc, idx * orcSize, idx * orcSize + orcSize, functionAt(ip, r));
-            }
+        for (long idx : kept) {
+            addPiece(ps, idx * size, idx * size + size, lead.name());
         }
     }
 

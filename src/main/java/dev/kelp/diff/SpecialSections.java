@@ -1,102 +1,63 @@
 package dev.kelp.diff;
 
+import dev.kelp.arch.SpecialSection;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The kernel's special sections: arrays of fixed-size records that point into code, which the
- * kernel walks at boot or module load. The output keeps exactly the records whose anchor points
- * into an included function. Record sizes of the version-dependent tables come from
- * {@link StructSizes}; the others are fixed by the kernel ABI.
+ * The special sections the differ knows, as a table: the architecture's table
+ * ({@link dev.kelp.arch.Arch#specialSections(Map)}, with the record sizes of --struct-sizes)
+ * translated into keep rules, plus the generic kernel sections that are never carried (exports,
+ * init calls, annotations...). A section that is in neither table and not ordinary code or data
+ * is unknown: if it points into an included function the diff fails naming it.
  */
 final class SpecialSections {
-    private SpecialSections() {
-    }
-
     enum Rule {
         /** Keep each record whose anchor relocation points into an included function. */
         RECORDS,
-        /** .orc_unwind_ip records with their parallel .orc_unwind entries. */
-        ORC,
-        /** Regenerated for the included functions (ftrace call sites). */
+        /** Record i is kept exactly when record i of the linked section is (ORC entries). */
+        PARALLEL,
+        /** Regenerated for the included functions (ftrace call-site tables). */
         REGENERATE,
-        /** Code or data reached only through other records or code; copied whole when referenced. */
+        /** Code or data reached only through included code or kept records; copied when referenced. */
         REFERENCED,
-        /** Belongs to the original kernel; never carried (exports, init calls, annotations...). */
+        /** Belongs to the original kernel or is never loaded; never carried. */
         DROP
     }
 
     /**
-     * One table row.
+     * One row.
      *
-     * @param name       section name, or prefix when {@code prefix}
-     * @param prefix     whether {@code name} is a prefix
-     * @param sizeKey    key in {@link StructSizes} for a version-dependent record size, or null
-     * @param fixedSize  record size when {@code sizeKey} is null (0: not a record table)
-     * @param anchor     offset within a record of the relocation that says whose record it is
-     * @param keyOffset  offset of a static-key/static-call-key relocation to vet, or -1
-     * @param rule       the keep rule
+     * @param name        section name, or prefix when {@code prefix}
+     * @param prefix      whether {@code name} is a prefix
+     * @param recordSize  bytes per record (0: not a record table)
+     * @param contentSize bytes of the last record when the section lacks its tail padding
+     * @param anchor      offset within a record of the relocation that says whose record it is (-1: none)
+     * @param keyOffset   offset of a static-key / static-call-key relocation to vet, or -1
+     * @param rule        the keep rule
+     * @param linked      the section a PARALLEL table follows, or null
      */
-    record Entry(String name, boolean prefix, String sizeKey, int fixedSize, int anchor, int keyOffset, Rule rule) {
-        int recordSize(StructSizes sizes) {
-            return sizeKey == null ? fixedSize : sizes.get(sizeKey);
+    record Entry(String name, boolean prefix, int recordSize, int contentSize, int anchor, int keyOffset, Rule rule,
+            String linked) {
+        static Entry drop(String prefix) {
+            return new Entry(prefix, true, 0, 0, -1, -1, Rule.DROP, null);
         }
     }
 
-    private static final List<Entry> TABLE = List.of(
-            new Entry("__bug_table", false, "bug", 0, 0, -1, Rule.RECORDS),
-            new Entry("__ex_table", false, "ex", 0, 0, -1, Rule.RECORDS),
-            new Entry("__jump_table", false, "jump", 0, 0, 8, Rule.RECORDS),
-            new Entry(".altinstructions", false, "alt", 0, 0, -1, Rule.RECORDS),
-            new Entry(".parainstructions", false, "para", 0, 0, -1, Rule.RECORDS),
-            new Entry(".static_call_sites", false, "static_call", 0, 0, 4, Rule.RECORDS),
-            new Entry(".smp_locks", false, null, 4, 0, -1, Rule.RECORDS),
-            new Entry(".retpoline_sites", false, null, 4, 0, -1, Rule.RECORDS),
-            new Entry(".return_sites", false, null, 4, 0, -1, Rule.RECORDS),
-            new Entry(".call_sites", false, null, 4, 0, -1, Rule.RECORDS),
-            new Entry(".ibt_endbr_seal", false, null, 4, 0, -1, Rule.RECORDS),
-            new Entry(".kcfi_traps", false, null, 4, 0, -1, Rule.RECORDS),
-            new Entry(".kpatch.callbacks.", true, null, 16, 0, -1, Rule.RECORDS),
-            new Entry(".orc_unwind_ip", false, null, 4, 0, -1, Rule.ORC),
-            new Entry(".orc_unwind", false, "orc", 0, -1, -1, Rule.ORC),
-            new Entry("__mcount_loc", false, null, 8, 0, -1, Rule.REGENERATE),
-            new Entry("__patchable_function_entries", false, null, 8, 0, -1, Rule.REGENERATE),
-            new Entry(".altinstr_replacement", false, null, 0, -1, -1, Rule.REFERENCED),
-            new Entry(".altinstr_aux", false, null, 0, -1, -1, Rule.REFERENCED),
-            new Entry(".fixup", false, null, 0, -1, -1, Rule.REFERENCED),
-            new Entry("__dyndbg", true, null, 0, -1, -1, Rule.REFERENCED),
-            new Entry("__verbose", false, null, 0, -1, -1, Rule.REFERENCED),
-            new Entry("__tracepoints", true, null, 0, -1, -1, Rule.DROP),
-            new Entry(".discard.", true, null, 0, -1, -1, Rule.DROP),
-            new Entry(".kpatch.ignore.", true, null, 0, -1, -1, Rule.DROP),
-            new Entry("__ksymtab", true, null, 0, -1, -1, Rule.DROP),
-            new Entry("___ksymtab", true, null, 0, -1, -1, Rule.DROP),
-            new Entry("__kcrctab", true, null, 0, -1, -1, Rule.DROP),
-            new Entry("___kcrctab", true, null, 0, -1, -1, Rule.DROP),
-            new Entry(".export_symbol", false, null, 0, -1, -1, Rule.DROP),
-            new Entry(".initcall", true, null, 0, -1, -1, Rule.DROP),
-            new Entry(".con_initcall", true, null, 0, -1, -1, Rule.DROP),
-            new Entry(".init.", true, null, 0, -1, -1, Rule.DROP),
-            new Entry(".exit.", true, null, 0, -1, -1, Rule.DROP),
-            new Entry("__param", false, null, 0, -1, -1, Rule.DROP),
-            new Entry("__modver", false, null, 0, -1, -1, Rule.DROP),
-            new Entry("_error_injection_whitelist", false, null, 0, -1, -1, Rule.DROP),
-            new Entry("__bpf_raw_tp_map", false, null, 0, -1, -1, Rule.DROP),
-            new Entry("_ftrace_events", false, null, 0, -1, -1, Rule.DROP),
-            new Entry("_ftrace_eval_map", false, null, 0, -1, -1, Rule.DROP),
-            new Entry("__syscalls_metadata", false, null, 0, -1, -1, Rule.DROP),
-            new Entry("__kprobe_blacklist", false, null, 0, -1, -1, Rule.DROP),
-            new Entry(".modinfo", false, null, 0, -1, -1, Rule.DROP),
-            new Entry(".comment", false, null, 0, -1, -1, Rule.DROP),
-            new Entry(".note", true, null, 0, -1, -1, Rule.DROP),
-            new Entry(".llvm_addrsig", false, null, 0, -1, -1, Rule.DROP),
-            new Entry(".debug_", true, null, 0, -1, -1, Rule.DROP),
-            new Entry(".eh_frame", false, null, 0, -1, -1, Rule.DROP),
-            new Entry(".BTF", true, null, 0, -1, -1, Rule.DROP),
-            new Entry(".static_call.text", false, null, 0, -1, -1, Rule.DROP),
-            // pointers to pi_entry catalogue records for debugfs; no code refers to them, so
-            // the original kernel's catalogue stays valid and the patch carries none
-            new Entry(".printk_index", false, null, 0, -1, -1, Rule.DROP));
+    /** Generic kernel sections (any architecture) that a livepatch never carries. */
+    private static final List<Entry> GENERIC = List.of(
+            // kpatch-style callbacks ({fn, objname}) travel with the new callback functions
+            new Entry(".kpatch.callbacks.", true, 16, 16, 0, -1, Rule.RECORDS, null),
+            Entry.drop(".kpatch.ignore."),
+            Entry.drop("___ksymtab"), Entry.drop("___kcrctab"), Entry.drop("__ksymtab"), Entry.drop("__kcrctab"),
+            Entry.drop(".export_symbol"), Entry.drop(".initcall"), Entry.drop(".con_initcall"), Entry.drop(".init."),
+            Entry.drop(".exit."), Entry.drop("__param"), Entry.drop("__modver"), Entry.drop("__bpf_raw_tp_map"),
+            Entry.drop("_ftrace_events"), Entry.drop("_ftrace_eval_map"), Entry.drop("__syscalls_metadata"),
+            Entry.drop(".comment"), Entry.drop(".note"), Entry.drop(".debug_"), Entry.drop(".eh_frame"),
+            Entry.drop(".BTF"), Entry.drop(".gnu.attributes"), Entry.drop(".discard"), Entry.drop("__tracepoint"),
+            new Entry("__verbose", false, 0, 0, -1, -1, Rule.REFERENCED, null));
 
     /** Code and data sections the differ treats symbol by symbol (not special). */
     private static final List<String> ORDINARY_PREFIXES = List.of(
@@ -104,25 +65,60 @@ final class SpecialSections {
             ".entry.text", ".cpuidle.text", ".spinlock.text", ".irqentry.text", ".softirqentry.text",
             ".kprobes.text", ".ref.text", ".ref.data", ".ref.rodata", ".lock.text", ".head.text");
 
-    private static final Map<String, Entry> EXACT = exact();
+    private final List<Entry> table;
+    private final Map<String, Entry> exact = new HashMap<>();
 
-    private static Map<String, Entry> exact() {
-        Map<String, Entry> m = new java.util.HashMap<>();
-        for (Entry e : TABLE) {
+    private SpecialSections(List<Entry> table) {
+        this.table = table;
+        for (Entry e : table) {
             if (!e.prefix()) {
-                m.put(e.name(), e);
+                exact.putIfAbsent(e.name(), e);
             }
         }
-        return m;
     }
 
-    /** The table row for a section, or null when the section is not special. */
-    static Entry lookup(String sectionName) {
-        Entry e = EXACT.get(sectionName);
+    /** The table for an architecture and the target kernel's record sizes. */
+    static SpecialSections of(DiffArch arch, StructSizes sizes) {
+        List<Entry> t = new ArrayList<>();
+        for (SpecialSection s : arch.arch.specialSections(sizes.asMap())) {
+            t.add(translate(s));
+        }
+        t.addAll(GENERIC);
+        return new SpecialSections(t);
+    }
+
+    private static Entry translate(SpecialSection s) {
+        int anchor = s.anchor().map(SpecialSection.Field::offset).orElse(-1);
+        int key = s.fields().stream().filter(f -> f.role() == SpecialSection.Role.KEY)
+                .mapToInt(SpecialSection.Field::offset).findFirst().orElse(-1);
+        Rule rule;
+        switch (s.keep()) {
+            case ANCHOR_INCLUDED:
+                rule = Rule.RECORDS;
+                break;
+            case PARALLEL:
+                rule = Rule.PARALLEL;
+                break;
+            case REGENERATE:
+                rule = Rule.REGENERATE;
+                break;
+            case WITH_KEPT_RECORDS:
+            case REFERENCED:
+                rule = Rule.REFERENCED;
+                break;
+            default:
+                rule = Rule.DROP;
+        }
+        return new Entry(s.name(), s.prefix(), s.recordSize(), s.contentSize(), anchor, key, rule, s.linkedSection());
+    }
+
+    /** The row for a section (exact names first, then prefixes), or null when the section is not special. */
+    Entry lookup(String sectionName) {
+        Entry e = exact.get(sectionName);
         if (e != null) {
             return e;
         }
-        for (Entry p : TABLE) {
+        for (Entry p : table) {
             if (p.prefix() && sectionName.startsWith(p.name())) {
                 return p;
             }
@@ -130,18 +126,28 @@ final class SpecialSections {
         return null;
     }
 
+    /** PARALLEL tables that follow the given section. */
+    List<Entry> parallelTo(String sectionName) {
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : table) {
+            if (e.rule() == Rule.PARALLEL && sectionName.equals(e.linked())) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
     /** Whether the differ handles the section's symbols itself (functions and data). */
     static boolean isOrdinary(String sectionName) {
         for (String p : ORDINARY_PREFIXES) {
-            if (sectionName.equals(p) || sectionName.startsWith(p + ".") || sectionName.startsWith(p + "..")) {
+            if (sectionName.equals(p) || sectionName.startsWith(p + ".")) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Every row, for documentation and tests. */
-    static List<Entry> table() {
-        return TABLE;
+    List<Entry> table() {
+        return table;
     }
 }

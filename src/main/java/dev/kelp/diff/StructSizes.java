@@ -63,6 +63,11 @@ public final class StructSizes {
         sizes.put(key, v);
     }
 
+    /** The sizes as a map (key → bytes). */
+    public java.util.Map<String, Integer> asMap() {
+        return java.util.Collections.unmodifiableMap(sizes);
+    }
+
     public int get(String key) {
         return sizes.get(key);
     }

@@ -40,9 +40,9 @@ class CorpusOutputTest {
         ElfFile outElf = ElfFile.read(out);
         ElfFile patchedElf = ElfFile.read(c.patched());
         ElfFile origElf = ElfFile.read(c.orig());
-        ObjectIndex po = new ObjectIndex(patchedElf, c.patched().toString(), X86DiffArch.INSTANCE);
-        ObjectIndex oo = new ObjectIndex(outElf, out.toString(), X86DiffArch.INSTANCE);
-        ObjectIndex orig = new ObjectIndex(origElf, c.orig().toString(), X86DiffArch.INSTANCE);
+        ObjectIndex po = new ObjectIndex(patchedElf, c.patched().toString(), X86.ARCH);
+        ObjectIndex oo = new ObjectIndex(outElf, out.toString(), X86.ARCH);
+        ObjectIndex orig = new ObjectIndex(origElf, c.orig().toString(), X86.ARCH);
         for (Symbol s : outElf.symbols()) {
             assertThat(s.isSection() && s.isUndefined()).as(c.name() + ": undefined section symbol").isFalse();
         }
@@ -70,7 +70,7 @@ class CorpusOutputTest {
         // a side-band field stays zero (the 6.1 loader requires it for klp relocations)
         for (OutputChecks.SideBandEntry e : OutputChecks.sideBand(outElf)) {
             byte[] d = e.section().data();
-            int size = X86DiffArch.INSTANCE.fieldSize(e.type());
+            int size = X86.ARCH.fieldSize(e.type());
             for (int i = 0; i < size; i++) {
                 assertThat(d[(int) e.offset() + i]).as(c.name() + ": side-band field of " + e.name()).isZero();
             }

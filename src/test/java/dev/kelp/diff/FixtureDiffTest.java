@@ -83,7 +83,7 @@ class FixtureDiffTest {
     }
 
     private static String staticReferencedBy(ElfFile f, String function) {
-        ObjectIndex idx = new ObjectIndex(f, f.name(), X86DiffArch.INSTANCE);
+        ObjectIndex idx = new ObjectIndex(f, f.name(), X86.ARCH);
         for (Symbol s : f.symbols()) {
             if (s.isFunction() && s.name().equals(function)) {
                 for (Relocation rel : idx.relocsIn(s.section(), s.value(), s.value() + s.size())) {
@@ -106,7 +106,7 @@ class FixtureDiffTest {
         DiffResult r = diff(a + b, aNew + b, "-fno-data-sections");
         assertThat(r.changed()).containsExactly("a");
         Path out = write(r);
-        ObjectIndex idx = new ObjectIndex(ElfFile.read(out), out.toString(), X86DiffArch.INSTANCE);
+        ObjectIndex idx = new ObjectIndex(ElfFile.read(out), out.toString(), X86.ARCH);
         Symbol fa = OutputChecks.function(idx.elf, "a");
         assertThat(OutputChecks.relocations(idx, fa, true)).anyMatch(s -> s.contains("\"a longer alpha message\n\""));
     }
@@ -220,7 +220,7 @@ class FixtureDiffTest {
         assertThat(r.changed()).containsExactlyInAnyOrder("cb", "install");
         Path out = write(r);
         ElfFile e = ElfFile.read(out);
-        ObjectIndex idx = new ObjectIndex(e, out.toString(), X86DiffArch.INSTANCE);
+        ObjectIndex idx = new ObjectIndex(e, out.toString(), X86.ARCH);
         Symbol install = OutputChecks.function(e, "install");
         List<String> rel = OutputChecks.relocations(idx, install, false);
         // the call goes to the new cb (an ordinary relocation) ...

@@ -123,7 +123,7 @@ final class OutputChecks {
             return out;
         }
         for (Relocation r : idx.relocationsOf(m)) {
-            assertThat(r.type()).as("__mcount_loc relocation type").isEqualTo(X86DiffArch.R_64);
+            assertThat(r.type()).as("__mcount_loc relocation type").isEqualTo(X86.ARCH.absolute64());
             Target t = idx.resolve(m, r);
             if (t.kind() == Target.Kind.SYMBOL) {
                 out.add(t.symbol().name());
