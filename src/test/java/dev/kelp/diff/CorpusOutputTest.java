@@ -63,6 +63,12 @@ class CorpusOutputTest {
             assertThat(f.size()).as(c.name() + ": size of " + name).isEqualTo(pf.size());
             assertThat(OutputChecks.relocations(oo, f, true)).as(c.name() + ": relocations of " + name)
                     .isEqualTo(OutputChecks.relocations(po, pf, false));
+            Symbol pfx = po.prefixOf.get(pf);
+            if (pfx != null) {
+                Symbol opfx = OutputChecks.function(outElf, "__pfx_" + name);
+                assertThat(opfx.section()).as(c.name() + ": prefix of " + name).isSameAs(f.section());
+                assertThat(f.value() - opfx.value()).isEqualTo(pf.value() - pfx.value());
+            }
             if (po.profilingCallOffset(pf) >= 0) {
                 assertThat(mcount).as(c.name() + ": __mcount_loc entry for " + name).contains(name);
             }

@@ -231,6 +231,17 @@ class FixtureDiffTest {
     }
 
     @Test
+    void changedSectionGroupIsRefused() {
+        String src = "asm(\".section .text.shared_thunk,\\\"axG\\\",@progbits,shared_thunk,comdat\\n\"\n"
+                + "    \".globl shared_thunk\\n.type shared_thunk,@function\\nshared_thunk:\\n\"\n"
+                + "    \"  movl $1, %eax\\n  ret\\n.size shared_thunk, .-shared_thunk\\n.previous\");\n"
+                + "extern int shared_thunk(void);\nint user(void) { return shared_thunk() + 1; }\n";
+        DiffResult r = diff(src, src.replace("movl $1", "movl $2"));
+        assertThat(r.outcome()).isEqualTo(DiffResult.Outcome.UNSUPPORTED);
+        assertThat(r.problems()).anyMatch(p -> p.location().equals(".text.shared_thunk") && p.message().contains("group"));
+    }
+
+    @Test
     void identicalBuildsAreNoChange() {
         String src = JUMP_LABEL;
         assertThat(diff(src, src).outcome()).isEqualTo(DiffResult.Outcome.NO_CHANGE);
