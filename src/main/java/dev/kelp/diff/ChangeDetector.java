@@ -34,10 +34,7 @@ final class ChangeDetector {
         ChangeSet cs = new ChangeSet();
         Set<Symbol> ignored = ignoredFunctions();
         for (Symbol pf : patched.functions) {
-            if (patched.coldParentOf.containsKey(pf) && corr.origOf(pf) == null
-                    && patched.coldParentOf.get(pf) != null) {
-                continue; // a new .cold part counts under its parent
-            }
+            // .cold parts count under their parent (familyChanged)
             if (patched.coldParentOf.containsKey(pf) || ignored.contains(pf)) {
                 continue;
             }

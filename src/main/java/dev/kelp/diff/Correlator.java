@@ -159,21 +159,21 @@ final class Correlator {
         }
     }
 
-    private final Map<Symbol, Boolean> referenced = new java.util.IdentityHashMap<>();
+    private java.util.Set<Symbol> referenced;
 
     /** Whether any patched function references the static (then use-based pairing already decided). */
     private boolean referencedByFunction(Symbol s) {
-        if (referenced.isEmpty()) {
+        if (referenced == null) {
+            referenced = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             for (Symbol f : patched.functions) {
                 for (Relocation r : patched.relocsIn(f.section(), f.value(), f.value() + f.size())) {
                     Target t = patched.resolve(f.section(), r);
                     if (t.kind() == Target.Kind.SYMBOL) {
-                        referenced.put(t.symbol(), Boolean.TRUE);
+                        referenced.add(t.symbol());
                     }
                 }
             }
-            referenced.put(s, referenced.getOrDefault(s, Boolean.FALSE));
         }
-        return referenced.getOrDefault(s, Boolean.FALSE);
+        return referenced.contains(s);
     }
 }

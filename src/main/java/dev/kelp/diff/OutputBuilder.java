@@ -71,6 +71,8 @@ final class OutputBuilder {
     private final List<IncludedFunction> included = new ArrayList<>();
     private final List<String> data = new ArrayList<>();
     private final Map<Symbol, Boolean> includedFunctions = new IdentityHashMap<>();
+    /** Included functions in inclusion order (for a stable __mcount_loc). */
+    private final List<Symbol> includedOrder = new ArrayList<>();
     private final SpecialSections special;
 
     OutputBuilder(ObjectIndex orig, ObjectIndex patched, Correlation corr, ChangeSet cs, DiffOptions opts,
@@ -132,6 +134,7 @@ final class OutputBuilder {
             return;
         }
         includedFunctions.put(f, Boolean.TRUE);
+        includedOrder.add(f);
         Section s = f.section();
         Symbol pfx = p.prefixOf.get(f);
         long start = pfx != null ? Math.min(pfx.value(), f.value()) : f.value();
@@ -631,16 +634,12 @@ final class OutputBuilder {
         boolean pfe = p.elf.section("__patchable_function_entries") != null;
         boolean mcount = p.elf.section("__mcount_loc") != null || !pfe;
         List<Symbol[]> entries = new ArrayList<>();
-        for (Map.Entry<Symbol, Symbol> e : outSym.entrySet()) {
-            Symbol src = e.getKey();
-            if (src.isFunction() && includedFunctions.containsKey(src) && p.profilingCallOffset(src) >= 0) {
-                entries.add(new Symbol[] {src, e.getValue()});
+        for (Symbol src : includedOrder) {
+            Symbol copy = outSym.get(src);
+            if (copy != null && p.profilingCallOffset(src) >= 0) {
+                entries.add(new Symbol[] {src, copy});
             }
         }
-        entries.sort((a, b) -> {
-            int c = Integer.compare(symtab.symbols().indexOf(a[1]), symtab.symbols().indexOf(b[1]));
-            return c;
-        });
         if (entries.isEmpty()) {
             return;
         }
