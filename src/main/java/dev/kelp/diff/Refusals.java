@@ -64,7 +64,8 @@ final class Refusals {
 
     private void changedWithoutProfilingCall(List<Problem> out) {
         for (Symbol f : cs.changed) {
-            if (patched.profilingCallOffset(f) < 0 && orig.profilingCallOffset(corr.origOf(f)) < 0) {
+            // ftrace redirects the ORIGINAL function: it is the one that needs the hook
+            if (orig.profilingCallOffset(corr.origOf(f)) < 0) {
                 out.add(new Problem(patched.path, corr.origOf(f).name(), "changed function has no fentry call"
                         + " (notrace, or built without -pg/-mfentry): ftrace cannot redirect it; patch its callers"
                         + " instead"));

@@ -80,7 +80,8 @@ final class SideBand {
         out.addSection(rela);
         Symbol strSym = sectionSymbol.apply(strs);
         ByteBuffer buf = ByteBuffer.allocate(records.size() * RECORD_SIZE).order(out.byteOrder());
-        int objectOff = intern(strings, stringOffsets, object == null ? "" : object);
+        // module names in kernel spelling (the loader's and kallsyms' name: '-' becomes '_')
+        int objectOff = intern(strings, stringOffsets, object == null ? "" : object.replace('-', '_'));
         int unitOff = intern(strings, stringOffsets, unit);
         for (int i = 0; i < records.size(); i++) {
             Record r = records.get(i);
