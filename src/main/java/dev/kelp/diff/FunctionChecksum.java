@@ -63,7 +63,7 @@ final class FunctionChecksum {
         stream.putInt(t.kind().ordinal());
         switch (t.kind()) {
             case SYMBOL:
-                stream.putString(Names.mangle(t.symbol().name()));
+                stream.putString(index.mangled(t.symbol()));
                 stream.putLong(t.addend());
                 break;
             case STRING:
@@ -89,7 +89,7 @@ final class FunctionChecksum {
         Target t = index.resolve(sec, r);
         switch (t.kind()) {
             case SYMBOL:
-                return r.type() + ":" + Names.mangle(t.symbol().name()) + "+" + t.addend();
+                return r.type() + ":" + index.mangled(t.symbol()) + "+" + t.addend();
             case STRING:
             case CONSTANT:
                 return r.type() + ":\"" + t.content() + "\"" + (t.addend() - t.offset());

@@ -48,6 +48,8 @@ final class ObjectIndex {
     private final Map<Symbol, Long> fentry = new IdentityHashMap<>();
     final List<String> fileNames = new ArrayList<>();
     private final Insn insn = new Insn();
+    /** Masked names ({@link Names#mangle}), computed once per symbol: checksums ask for them per relocation. */
+    private final Map<Symbol, String> mangled = new IdentityHashMap<>();
 
     ObjectIndex(ElfFile elf, String path, DiffArch arch) {
         this.elf = elf;
@@ -170,6 +172,16 @@ final class ObjectIndex {
                 }
             }
         }
+    }
+
+    /** {@link Names#mangle} of the symbol's name, cached. */
+    String mangled(Symbol s) {
+        String m = mangled.get(s);
+        if (m == null) {
+            m = Names.mangle(s.name());
+            mangled.put(s, m);
+        }
+        return m;
     }
 
     /** The STT_FILE name a local symbol belongs to ("" for globals or before any FILE symbol). */
