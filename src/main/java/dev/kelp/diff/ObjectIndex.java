@@ -31,13 +31,13 @@ final class ObjectIndex {
     final String path;
     final DiffArch arch;
     /** Named FUNC/OBJECT symbols per defining section, sorted by value. */
-    private final Map<Section, Symbol[]> bySection = new IdentityHashMap<>();
-    private final Map<Section, Symbol> sectionSymbols = new IdentityHashMap<>();
+    private final IndexedMap<Section, Symbol[]> bySection;
+    private final IndexedMap<Section, Symbol> sectionSymbols;
     /** The STT_FILE name in force for each local symbol (objects linked from several units). */
-    private final Map<Symbol, String> fileOf = new IdentityHashMap<>();
+    private final IndexedMap<Symbol, String> fileOf;
     /** Relocations per target section, merged over all relocation sections, sorted by offset. */
-    private final Map<Section, Relocation[]> relocs = new IdentityHashMap<>();
-    private final Map<Section, int[]> insnStarts = new IdentityHashMap<>();
+    private final IndexedMap<Section, Relocation[]> relocs;
+    private final IndexedMap<Section, int[]> insnStarts;
     /** Functions proper (not prefix symbols), in symbol-table order. */
     final List<Symbol> functions = new ArrayList<>();
     /** Data objects, in symbol-table order. */
@@ -49,12 +49,23 @@ final class ObjectIndex {
     final List<String> fileNames = new ArrayList<>();
     private final Insn insn = new Insn();
     /** Masked names ({@link Names#mangle}), computed once per symbol: checksums ask for them per relocation. */
-    private final Map<Symbol, String> mangled = new IdentityHashMap<>();
+    private final IndexedMap<Symbol, String> mangled;
 
     ObjectIndex(ElfFile elf, String path, DiffArch arch) {
         this.elf = elf;
         this.path = path;
         this.arch = arch;
+        int sections = 1;
+        for (Section s : elf.sections()) {
+            sections = Math.max(sections, s.index() + 1);
+        }
+        int symbols = elf.symbols().size() + 1;
+        this.bySection = new IndexedMap<>(sections, Section::index);
+        this.sectionSymbols = new IndexedMap<>(sections, Section::index);
+        this.relocs = new IndexedMap<>(sections, Section::index);
+        this.insnStarts = new IndexedMap<>(sections, Section::index);
+        this.fileOf = new IndexedMap<>(symbols, Symbol::index);
+        this.mangled = new IndexedMap<>(symbols, Symbol::index);
         indexSymbols();
         indexRelocations();
         findFamilies();
