@@ -77,11 +77,64 @@ final class FunctionChecksum {
                 // change: only data offsets are meaningful
                 if (!t.section().isExecutable()) {
                     stream.putLong(t.addend());
+                    stream.putLong(anonymousDigest(t.section(), t.offset()));
                 }
                 break;
             default:
                 break;
         }
+    }
+
+    private final java.util.Map<String, Long> anonymousDigests = new java.util.HashMap<>();
+
+    /**
+     * The contents of the anonymous datum a function reads at {@code offset} (compound literals,
+     * constant tables without a symbol), up to the next place anything points into that section:
+     * a change there changes what the function does even when its code is identical. Compared
+     * like a function (relocation targets by name, one level deep). Per-call-site compiler data
+     * ({@code .data..L*}: UBSAN source locations with line numbers) is excluded: the patch always
+     * carries a fresh copy of it.
+     */
+    private long anonymousDigest(Section sec, long offset) {
+        String key = sec.index() + ":" + offset;
+        Long d = anonymousDigests.get(key);
+        if (d != null) {
+            return d;
+        }
+        long digest = 0;
+        long end = index.anonymousEnd(sec, offset);
+        if (!sec.isNobits() && !Names.isSpecialStatic("", sec.name()) && offset >= 0 && end > offset
+                && end <= sec.size()) {
+            HashStream64 h = Hashing.xxh3_64().hashStream();
+            byte[] data = java.util.Arrays.copyOfRange(sec.data(), (int) offset, (int) end);
+            List<Relocation> rel = index.relocsIn(sec, offset, end);
+            for (Relocation r : rel) {
+                int at = (int) (r.offset() - offset);
+                java.util.Arrays.fill(data, at, Math.min(data.length, at + index.arch.fieldSize(r.type())), (byte) 0);
+            }
+            h.putBytes(data);
+            for (Relocation r : rel) {
+                h.putLong(r.offset() - offset).putInt(r.type());
+                Target t = index.resolve(sec, r);
+                switch (t.kind()) {
+                    case SYMBOL:
+                        h.putString(index.mangled(t.symbol())).putLong(t.addend());
+                        break;
+                    case STRING:
+                    case CONSTANT:
+                        h.putString(t.content());
+                        break;
+                    case ANONYMOUS:
+                        h.putString(Names.mangle(t.section().name())).putLong(t.addend());
+                        break;
+                    default:
+                        break;
+                }
+            }
+            digest = h.getAsLong();
+        }
+        anonymousDigests.put(key, digest);
+        return digest;
     }
 
     /** A relocation's normalised target as text, for the line filter's relocation comparison. */
@@ -95,7 +148,7 @@ final class FunctionChecksum {
                 return r.type() + ":\"" + t.content() + "\"" + (t.addend() - t.offset());
             case ANONYMOUS:
                 return r.type() + ":" + Names.mangle(t.section().name())
-                        + (t.section().isExecutable() ? "" : "+" + t.addend());
+                        + (t.section().isExecutable() ? "" : "+" + t.addend() + "#" + anonymousDigest(t.section(), t.offset()));
             default:
                 return r.type() + ":-";
         }

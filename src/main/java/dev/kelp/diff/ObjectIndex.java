@@ -185,6 +185,51 @@ final class ObjectIndex {
         }
     }
 
+    private IndexedMap<Section, long[]> anonymousTargets;
+
+    /**
+     * The end of the anonymous datum at {@code offset} of {@code sec}: the next offset that some
+     * relocation of the object points at, or the section end. Compilers pack unnamed constants
+     * of several functions into one section; this is how far one of them reaches.
+     */
+    long anonymousEnd(Section sec, long offset) {
+        if (anonymousTargets == null) {
+            indexAnonymousTargets();
+        }
+        long[] t = anonymousTargets.get(sec);
+        if (t != null) {
+            int i = Arrays.binarySearch(t, offset);
+            i = i < 0 ? -i - 1 : i + 1;
+            if (i < t.length) {
+                return t[i];
+            }
+        }
+        return sec.size();
+    }
+
+    private void indexAnonymousTargets() {
+        int sections = 1;
+        for (Section s : elf.sections()) {
+            sections = Math.max(sections, s.index() + 1);
+        }
+        anonymousTargets = new IndexedMap<>(sections, Section::index);
+        Map<Section, java.util.TreeSet<Long>> m = new IdentityHashMap<>();
+        for (RelocationSection rs : elf.relocationSections()) {
+            if (rs.target() == null) {
+                continue;
+            }
+            for (Relocation r : relocationsOf(rs.target())) {
+                Target t = resolve(rs.target(), r);
+                if (t.kind() == Target.Kind.ANONYMOUS) {
+                    m.computeIfAbsent(t.section(), k -> new java.util.TreeSet<>()).add(t.offset());
+                }
+            }
+        }
+        for (Map.Entry<Section, java.util.TreeSet<Long>> e : m.entrySet()) {
+            anonymousTargets.put(e.getKey(), e.getValue().stream().mapToLong(Long::longValue).toArray());
+        }
+    }
+
     /** {@link Names#mangle} of the symbol's name, cached. */
     String mangled(Symbol s) {
         String m = mangled.get(s);
@@ -285,7 +330,10 @@ final class ObjectIndex {
         if (sym == null) {
             return Target.NONE;
         }
-        if (!sym.isSection()) {
+        // compiler-local labels (.LC0, .L__unnamed_1) name nothing stable: resolve them like
+        // section-relative references, so their contents count and their numbers do not
+        boolean label = sym.isLocal() && sym.type() == Elf.STT_NOTYPE && sym.section() != null;
+        if (!sym.isSection() && !label) {
             return Target.symbol(sym, r.addend());
         }
         Section sec = sym.section();
@@ -294,16 +342,17 @@ final class ObjectIndex {
         }
         long off = r.addend() + bias(where, r) + sym.value();
         if (sec.hasFlag(Elf.SHF_STRINGS)) {
-            return new Target(Target.Kind.STRING, null, sec, r.addend(), off, stringAt(sec, off));
+            return new Target(Target.Kind.STRING, null, sec, r.addend() + sym.value(), off, stringAt(sec, off));
         }
         if (sec.hasFlag(Elf.SHF_MERGE) && sec.entsize() > 0) {
-            return new Target(Target.Kind.CONSTANT, null, sec, r.addend(), off, bytesAt(sec, off, (int) sec.entsize()));
+            return new Target(Target.Kind.CONSTANT, null, sec, r.addend() + sym.value(), off,
+                    bytesAt(sec, off, (int) sec.entsize()));
         }
         Symbol c = containing(sec, off);
         if (c != null) {
             return Target.symbol(c, r.addend() + sym.value() - c.value());
         }
-        return new Target(Target.Kind.ANONYMOUS, null, sec, r.addend(), off, null);
+        return new Target(Target.Kind.ANONYMOUS, null, sec, r.addend() + sym.value(), off, null);
     }
 
     /**

@@ -270,7 +270,7 @@ final class OutputBuilder {
             case ANONYMOUS:
                 Piece whole = includeWholeSection(t.section(), piece.owner());
                 addReloc(piece.dst(), place, r.type(), sectionSymbol(whole.dst().section),
-                        r.addend() + r.symbol().value() + whole.dstStart());
+                        t.addend() + whole.dstStart());
                 return;
             default:
                 relocateToSymbol(piece, place, r, t);

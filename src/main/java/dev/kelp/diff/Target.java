@@ -12,7 +12,8 @@ import dev.kelp.elf.Symbol;
  * @param kind     the form
  * @param symbol   for {@link Kind#SYMBOL}: the named symbol (defined or undefined)
  * @param section  for STRING/CONSTANT/ANONYMOUS: the section pointed into
- * @param addend   the relocation addend, made relative to {@code symbol} for SYMBOL
+ * @param addend   the relocation addend, made relative to {@code symbol} for SYMBOL and to the
+ *                 section start for the other kinds (a label's value is folded in)
  * @param offset   for STRING/CONSTANT/ANONYMOUS: the target offset in the section
  * @param content  for STRING: the text up to the NUL; for CONSTANT: the bytes as ISO-8859-1
  */

@@ -242,6 +242,25 @@ class FixtureDiffTest {
     }
 
     @Test
+    void anonymousConstantDataCountsByContent() {
+        StringBuilder one = new StringBuilder();
+        StringBuilder two = new StringBuilder();
+        for (int i = 0; i < 64; i++) {
+            one.append(i == 0 ? "" : ", ").append(i + 1);
+            two.append(i == 0 ? "" : ", ").append(i + 100);
+        }
+        // big compound literals: gcc packs both into one anonymous .rodata and copies them
+        String src = "extern int use(const int *p);\n"
+                + "int f(void) { return use((const int[]){" + one + "}); }\n"
+                + "int g(void) { return use((const int[]){" + two + "}); }\n";
+        DiffResult r = diff(src, src.replace(", 163}", ", 999}"));
+        assertThat(r.changed()).as("only g's table changed; its code did not").containsExactly("g");
+        write(r);
+        DiffResult none = diff(src, src);
+        assertThat(none.outcome()).isEqualTo(DiffResult.Outcome.NO_CHANGE);
+    }
+
+    @Test
     void identicalBuildsAreNoChange() {
         String src = JUMP_LABEL;
         assertThat(diff(src, src).outcome()).isEqualTo(DiffResult.Outcome.NO_CHANGE);

@@ -15,7 +15,7 @@ import java.util.List;
 final class Gcc {
     static final List<String> KERNEL_FLAGS = List.of("-O2", "-ffunction-sections", "-fdata-sections", "-pg",
             "-mfentry", "-mrecord-mcount", "-fno-pic", "-fno-pie", "-mcmodel=kernel", "-fno-asynchronous-unwind-tables",
-            "-fno-stack-protector", "-mno-red-zone");
+            "-fno-stack-protector", "-mno-red-zone", "-mno-sse", "-mno-mmx", "-mno-sse2", "-mno-avx");
 
     private Gcc() {
     }
