@@ -25,6 +25,9 @@ import dev.kelp.arch.InsnKind;
  *  0F 38 3A  escapes to the next map      Vex2 Vex3 Evex  C5 / C4 / 62 prefixes
  *  Xop   8F: pop r/m, or an XOP prefix when the next byte's map field is 8 or more
  * </pre>
+ *
+ * <p>0F A6 and 0F A7 are the VIA PadLock instructions (xsha1, xcrypt-*, xstore, montmul), which
+ * Debian's padlock-aes, padlock-sha and via-rng modules use: ModRM, register form.
  */
 final class X86OpcodeMaps {
     private X86OpcodeMaps() {
@@ -72,7 +75,7 @@ final class X86OpcodeMaps {
             MIb MIb MIb MIb M   M   M   .   M78 M   X   X   M   M   M   M
             Jz  Jz  Jz  Jz  Jz  Jz  Jz  Jz  Jz  Jz  Jz  Jz  Jz  Jz  Jz  Jz
             M   M   M   M   M   M   M   M   M   M   M   M   M   M   M   M
-            .   .   .   M   MIb M   X   X   .   .   .   M   MIb M   M   M
+            .   .   .   M   MIb M   M   M   .   .   .   M   MIb M   M   M
             M   M   M   M   M   M   M   M   M   M   MIb M   M   M   M   M
             M   M   MIb M   MIb MIb MIb M   .   .   .   .   .   .   .   .
             M   M   M   M   M   M   M   M   M   M   M   M   M   M   M   M

@@ -18,7 +18,9 @@ final class DebianModules {
     private static final List<String> ALWAYS = List.of("xfs.ko", "kvm.ko", "kvm-intel.ko", "btrfs.ko", "ext4.ko",
             // hand-written assembly with SSE/AVX/AVX2 (VEX), AVX-512 (EVEX), SHA-NI, ADX, BMI2
             "aesni-intel.ko", "chacha-x86_64.ko", "poly1305-x86_64.ko", "sha512-ssse3.ko", "sha1-ssse3.ko",
-            "camellia-aesni-avx2.ko", "curve25519-x86_64.ko");
+            "camellia-aesni-avx2.ko", "curve25519-x86_64.ko",
+            // VIA PadLock (0F A6 / 0F A7)
+            "padlock-aes.ko", "padlock-sha.ko", "via-rng.ko");
 
     private DebianModules() {
     }

@@ -209,6 +209,12 @@ tricky:
         umonitor %rax
         tpause  %eax
         serialize
+        xstore
+        rep xcryptecb
+        rep xcryptcbc
+        rep xsha1
+        rep xsha256
+        rep montmul
         ud0     (%rax),%eax
         .byte 0x2e, 0xe8, 0, 0, 0, 0
         jmp     .+0x1000
