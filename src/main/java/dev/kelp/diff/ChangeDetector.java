@@ -131,12 +131,4 @@ final class ChangeDetector {
         }
         return out;
     }
-
-    FunctionChecksum patchedSums() {
-        return patchedSums;
-    }
-
-    FunctionChecksum origSums() {
-        return origSums;
-    }
 }

@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +31,6 @@ final class ObjectIndex {
     final DiffArch arch;
     /** Named FUNC/OBJECT symbols per defining section, sorted by value. */
     private final IndexedMap<Section, Symbol[]> bySection;
-    private final IndexedMap<Section, Symbol> sectionSymbols;
     /** The STT_FILE name in force for each local symbol (objects linked from several units). */
     private final IndexedMap<Symbol, String> fileOf;
     /** Relocations per target section, merged over all relocation sections, sorted by offset. */
@@ -61,7 +59,6 @@ final class ObjectIndex {
         }
         int symbols = elf.symbols().size() + 1;
         this.bySection = new IndexedMap<>(sections, Section::index);
-        this.sectionSymbols = new IndexedMap<>(sections, Section::index);
         this.relocs = new IndexedMap<>(sections, Section::index);
         this.insnStarts = new IndexedMap<>(sections, Section::index);
         this.fileOf = new IndexedMap<>(symbols, Symbol::index);
@@ -85,9 +82,6 @@ final class ObjectIndex {
                 fileOf.put(s, file);
             }
             if (s.isSection()) {
-                if (s.section() != null) {
-                    sectionSymbols.putIfAbsent(s.section(), s);
-                }
                 continue;
             }
             if (s.section() == null || s.name().isEmpty()) {
@@ -251,9 +245,6 @@ final class ObjectIndex {
         return o == null ? -1 : o;
     }
 
-    Symbol sectionSymbol(Section s) {
-        return sectionSymbols.get(s);
-    }
 
     /** Named FUNC/OBJECT symbols of a section, sorted by value (empty if none). */
     Symbol[] symbolsIn(Section s) {
@@ -459,14 +450,5 @@ final class ObjectIndex {
             return "\u0000out-of-range@" + off;
         }
         return new String(d, (int) off, len, StandardCharsets.ISO_8859_1);
-    }
-
-    /** Local and global symbols by name, first one wins (for checksum listings). */
-    Map<String, Symbol> functionsByName() {
-        Map<String, Symbol> m = new LinkedHashMap<>();
-        for (Symbol f : functions) {
-            m.putIfAbsent(f.name(), f);
-        }
-        return m;
     }
 }

@@ -9,7 +9,6 @@ import dev.kelp.elf.Symbol;
 import dev.kelp.elf.SymbolTable;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -120,32 +119,5 @@ final class SideBand {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         b.write(bytes, 0, bytes.length);
         b.write(0);
-    }
-
-    /** Reads the records of a diff output (for tests and the klp converter's checks). */
-    static List<String> describe(ElfFile f) {
-        List<String> out = new ArrayList<>();
-        Section relocs = f.section(RELOCS);
-        Section strs = f.section(STRINGS);
-        if (relocs == null || strs == null) {
-            return out;
-        }
-        ByteBuffer b = ByteBuffer.wrap(relocs.data()).order(ByteOrder.LITTLE_ENDIAN);
-        List<Relocation> rel = f.relocationsFor(relocs).isEmpty() ? List.of()
-                : f.relocationsFor(relocs).get(0).relocations();
-        Map<Long, Relocation> byOffset = new HashMap<>();
-        for (Relocation r : rel) {
-            byOffset.put(r.offset(), r);
-        }
-        for (int base = 0; base + RECORD_SIZE <= relocs.data().length; base += RECORD_SIZE) {
-            Relocation place = byOffset.get((long) base);
-            Relocation name = byOffset.get((long) base + 8);
-            String sec = place == null || place.symbol() == null || place.symbol().section() == null ? "?"
-                    : place.symbol().section().name();
-            String n = name == null ? "?" : ObjectIndex.stringAt(strs, name.addend());
-            out.add(sec + "+0x" + Long.toHexString(place == null ? -1 : place.addend()) + " " + n
-                    + (b.getLong(base + 40) >= 0 ? "+" : "") + b.getLong(base + 40) + " type " + b.getInt(base + 32));
-        }
-        return out;
     }
 }

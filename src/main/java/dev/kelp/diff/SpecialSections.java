@@ -146,8 +146,4 @@ final class SpecialSections {
         }
         return false;
     }
-
-    List<Entry> table() {
-        return table;
-    }
 }
