@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             SymbolsCommand.class,
             InspectCommand.class,
             TestCommand.class,
+            DiffCommand.class,
+            ChecksumCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,454 @@
+package dev.kelp.diff;
+
+import dev.kelp.arch.Insn;
+import dev.kelp.arch.InsnDecoder;
+import dev.kelp.elf.Elf;
+import dev.kelp.elf.ElfFile;
+import dev.kelp.elf.Relocation;
+import dev.kelp.elf.RelocationSection;
+import dev.kelp.elf.Section;
+import dev.kelp.elf.Symbol;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lookup tables over one relocatable object, built once so that every question the differ asks
+ * (which symbol contains this offset, which relocations fall in this range, where does this
+ * function's profiling call sit) is a hash or binary-search lookup, never a scan.
+ */
+final class ObjectIndex {
+    private static final Comparator<Symbol> BY_VALUE = Comparator.comparingLong(Symbol::value);
+    private static final Comparator<Relocation> BY_OFFSET = Comparator.comparingLong(Relocation::offset);
+
+    final ElfFile elf;
+    final String path;
+    final DiffArch arch;
+    /** Named FUNC/OBJECT symbols per defining section, sorted by value. */
+    private final IndexedMap<Section, Symbol[]> bySection;
+    /** The STT_FILE name in force for each local symbol (objects linked from several units). */
+    private final IndexedMap<Symbol, String> fileOf;
+    /** Relocations per target section, merged over all relocation sections, sorted by offset. */
+    private final IndexedMap<Section, Relocation[]> relocs;
+    private final IndexedMap<Section, int[]> insnStarts;
+    /** Functions proper (not prefix symbols), in symbol-table order. */
+    final List<Symbol> functions = new ArrayList<>();
+    /** Data objects, in symbol-table order. */
+    final List<Symbol> objects = new ArrayList<>();
+    final Map<Symbol, Symbol> prefixOf = new IdentityHashMap<>();
+    final Map<Symbol, Symbol> coldParentOf = new IdentityHashMap<>();
+    final Map<Symbol, List<Symbol>> coldChildren = new IdentityHashMap<>();
+    private final Map<Symbol, Long> fentry = new IdentityHashMap<>();
+    final List<String> fileNames = new ArrayList<>();
+    private final Insn insn = new Insn();
+    /** Masked names ({@link Names#mangle}), computed once per symbol: checksums ask for them per relocation. */
+    private final IndexedMap<Symbol, String> mangled;
+
+    ObjectIndex(ElfFile elf, String path, DiffArch arch) {
+        this.elf = elf;
+        this.path = path;
+        this.arch = arch;
+        int sections = 1;
+        for (Section s : elf.sections()) {
+            sections = Math.max(sections, s.index() + 1);
+        }
+        int symbols = elf.symbols().size() + 1;
+        this.bySection = new IndexedMap<>(sections, Section::index);
+        this.relocs = new IndexedMap<>(sections, Section::index);
+        this.insnStarts = new IndexedMap<>(sections, Section::index);
+        this.fileOf = new IndexedMap<>(symbols, Symbol::index);
+        this.mangled = new IndexedMap<>(symbols, Symbol::index);
+        indexSymbols();
+        indexRelocations();
+        findFamilies();
+        findProfilingCalls();
+    }
+
+    private void indexSymbols() {
+        Map<Section, List<Symbol>> lists = new IdentityHashMap<>();
+        String file = "";
+        for (Symbol s : elf.symbols()) {
+            if (s.isFile()) {
+                file = s.name();
+                fileNames.add(file);
+                continue;
+            }
+            if (s.isLocal()) {
+                fileOf.put(s, file);
+            }
+            if (s.isSection()) {
+                continue;
+            }
+            if (s.section() == null || s.name().isEmpty()) {
+                continue;
+            }
+            if (s.isFunction() || s.isObject() || s.type() == Elf.STT_TLS) {
+                lists.computeIfAbsent(s.section(), k -> new ArrayList<>()).add(s);
+                if (s.isFunction()) {
+                    if (Names.prefixedFunction(s.name()) == null) {
+                        functions.add(s);
+                    }
+                } else {
+                    objects.add(s);
+                }
+            }
+        }
+        for (Map.Entry<Section, List<Symbol>> e : lists.entrySet()) {
+            Symbol[] a = e.getValue().toArray(new Symbol[0]);
+            Arrays.sort(a, BY_VALUE);
+            bySection.put(e.getKey(), a);
+        }
+    }
+
+    private void indexRelocations() {
+        Map<Section, List<Relocation>> m = new IdentityHashMap<>();
+        for (RelocationSection rs : elf.relocationSections()) {
+            if (rs.target() == null || rs.isLivepatch()) {
+                continue;
+            }
+            m.computeIfAbsent(rs.target(), k -> new ArrayList<>()).addAll(rs.relocations());
+        }
+        for (Map.Entry<Section, List<Relocation>> e : m.entrySet()) {
+            Relocation[] a = e.getValue().toArray(new Relocation[0]);
+            Arrays.sort(a, BY_OFFSET);
+            relocs.put(e.getKey(), a);
+        }
+    }
+
+    private void findFamilies() {
+        Map<String, Symbol> byName = new HashMap<>();
+        for (Symbol f : functions) {
+            byName.putIfAbsent(fileKey(f) + f.name(), f);
+        }
+        for (Symbol s : elf.symbols()) {
+            String target = s.isFunction() && s.section() != null ? Names.prefixedFunction(s.name()) : null;
+            if (target != null) {
+                Symbol f = byName.get(fileKey(s) + target);
+                if (f == null) {
+                    f = byName.get(target);
+                }
+                if (f != null && f.section() == s.section()) {
+                    prefixOf.put(f, s);
+                }
+            }
+        }
+        for (Symbol f : functions) {
+            String parent = Names.coldParent(f.name());
+            if (parent == null) {
+                continue;
+            }
+            Symbol p = byName.get(fileKey(f) + parent);
+            if (p == null) {
+                p = byName.get(parent);
+            }
+            if (p != null && p != f) {
+                coldParentOf.put(f, p);
+                coldChildren.computeIfAbsent(p, k -> new ArrayList<>(1)).add(f);
+            }
+        }
+    }
+
+    private String fileKey(Symbol s) {
+        return s.isLocal() ? fileOf.getOrDefault(s, "") + "\0" : "";
+    }
+
+    /** Profiling calls: a call to __fentry__ at the entry, or an entry in __mcount_loc / patchable entries. */
+    private void findProfilingCalls() {
+        for (Symbol f : functions) {
+            for (Relocation r : relocsIn(f.section(), f.value(), Math.min(f.value() + 32, f.value() + f.size()))) {
+                if (r.symbol() != null && arch.profilingCallees().contains(r.symbol().name())) {
+                    fentry.put(f, r.offset() - 1 - f.value());
+                    break;
+                }
+            }
+        }
+        for (String table : List.of("__mcount_loc", "__patchable_function_entries")) {
+            for (Section s : elf.sectionsNamed(table)) {
+                for (Relocation r : relocationsOf(s)) {
+                    Target t = resolve(s, r);
+                    if (t.kind() == Target.Kind.SYMBOL && t.symbol().isFunction() && t.symbol().section() != null) {
+                        fentry.putIfAbsent(t.symbol(), t.addend());
+                    }
+                }
+            }
+        }
+    }
+
+    private IndexedMap<Section, long[]> anonymousTargets;
+
+    /**
+     * The end of the anonymous datum at {@code offset} of {@code sec}: the next offset that some
+     * relocation of the object points at, or the section end. Compilers pack unnamed constants
+     * of several functions into one section; this is how far one of them reaches.
+     */
+    long anonymousEnd(Section sec, long offset) {
+        if (anonymousTargets == null) {
+            indexAnonymousTargets();
+        }
+        long[] t = anonymousTargets.get(sec);
+        if (t != null) {
+            int i = Arrays.binarySearch(t, offset);
+            i = i < 0 ? -i - 1 : i + 1;
+            if (i < t.length) {
+                return t[i];
+            }
+        }
+        return sec.size();
+    }
+
+    private void indexAnonymousTargets() {
+        int sections = 1;
+        for (Section s : elf.sections()) {
+            sections = Math.max(sections, s.index() + 1);
+        }
+        anonymousTargets = new IndexedMap<>(sections, Section::index);
+        Map<Section, java.util.TreeSet<Long>> m = new IdentityHashMap<>();
+        for (RelocationSection rs : elf.relocationSections()) {
+            if (rs.target() == null) {
+                continue;
+            }
+            for (Relocation r : relocationsOf(rs.target())) {
+                Target t = resolve(rs.target(), r);
+                if (t.kind() == Target.Kind.ANONYMOUS) {
+                    m.computeIfAbsent(t.section(), k -> new java.util.TreeSet<>()).add(t.offset());
+                }
+            }
+        }
+        for (Map.Entry<Section, java.util.TreeSet<Long>> e : m.entrySet()) {
+            anonymousTargets.put(e.getKey(), e.getValue().stream().mapToLong(Long::longValue).toArray());
+        }
+    }
+
+    /** {@link Names#mangle} of the symbol's name, cached. */
+    String mangled(Symbol s) {
+        String m = mangled.get(s);
+        if (m == null) {
+            m = Names.mangle(s.name());
+            mangled.put(s, m);
+        }
+        return m;
+    }
+
+    /** The STT_FILE name a local symbol belongs to ("" for globals or before any FILE symbol). */
+    String fileOf(Symbol s) {
+        return fileOf.getOrDefault(s, "");
+    }
+
+    /** Offset of the profiling call within the function, or -1 if it has none. */
+    long profilingCallOffset(Symbol f) {
+        Long o = fentry.get(f);
+        return o == null ? -1 : o;
+    }
+
+
+    /** Named FUNC/OBJECT symbols of a section, sorted by value (empty if none). */
+    Symbol[] symbolsIn(Section s) {
+        Symbol[] a = bySection.get(s);
+        return a == null ? new Symbol[0] : a;
+    }
+
+    /** All relocations applying to a section, sorted by offset. */
+    Relocation[] relocationsOf(Section s) {
+        Relocation[] a = relocs.get(s);
+        return a == null ? new Relocation[0] : a;
+    }
+
+    /** Relocations whose place lies in [start, end) of the section, in offset order. */
+    List<Relocation> relocsIn(Section s, long start, long end) {
+        Relocation[] a = relocs.get(s);
+        if (a == null) {
+            return List.of();
+        }
+        int lo = lowerBound(a, start);
+        int hi = lowerBound(a, end);
+        return Arrays.asList(a).subList(lo, hi);
+    }
+
+    private static int lowerBound(Relocation[] a, long off) {
+        int lo = 0;
+        int hi = a.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid].offset() < off) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * The named symbol whose extent contains the offset; failing that, a symbol that ends exactly
+     * there (a pointer just past an object), or null.
+     */
+    Symbol containing(Section s, long off) {
+        Symbol[] a = bySection.get(s);
+        if (a == null) {
+            return null;
+        }
+        int lo = 0;
+        int hi = a.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid].value() <= off) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        Symbol endsHere = null;
+        for (int i = lo - 1; i >= 0 && i >= lo - 4; i--) {
+            Symbol c = a[i];
+            if (off < c.value() + c.size() || (c.size() == 0 && off == c.value())) {
+                return c;
+            }
+            if (endsHere == null && off == c.value() + c.size()) {
+                endsHere = c;
+            }
+        }
+        return endsHere;
+    }
+
+    /** Resolves what a relocation in section {@code where} points at. */
+    Target resolve(Section where, Relocation r) {
+        Symbol sym = r.symbol();
+        if (sym == null) {
+            return Target.NONE;
+        }
+        // compiler-local labels (.LC0, .L__unnamed_1) name nothing stable: resolve them like
+        // section-relative references, so their contents count and their numbers do not
+        boolean label = sym.isLocal() && sym.type() == Elf.STT_NOTYPE && sym.section() != null;
+        if (!sym.isSection() && !label) {
+            return Target.symbol(sym, r.addend());
+        }
+        Section sec = sym.section();
+        if (sec == null) {
+            return Target.NONE;
+        }
+        long off = r.addend() + bias(where, r) + sym.value();
+        if (sec.hasFlag(Elf.SHF_STRINGS)) {
+            return new Target(Target.Kind.STRING, null, sec, r.addend() + sym.value(), off, stringAt(sec, off));
+        }
+        if (sec.hasFlag(Elf.SHF_MERGE) && sec.entsize() > 0) {
+            return new Target(Target.Kind.CONSTANT, null, sec, r.addend() + sym.value(), off,
+                    bytesAt(sec, off, (int) sec.entsize()));
+        }
+        Symbol c = containing(sec, off);
+        if (c != null) {
+            return Target.symbol(c, r.addend() + sym.value() - c.value());
+        }
+        return new Target(Target.Kind.ANONYMOUS, null, sec, r.addend() + sym.value(), off, null);
+    }
+
+    /**
+     * Distance from the relocated field to the end of its instruction, for PC-relative
+     * relocations in code: the CPU adds the displacement to the next instruction's address, so
+     * the place the relocation aims at is addend + this bias. Zero in data.
+     */
+    int bias(Section where, Relocation r) {
+        if (!arch.isPcRelative(r.type())) {
+            return 0;
+        }
+        int field = arch.fieldSize(r.type());
+        if (!where.isExecutable()) {
+            return 0;
+        }
+        int[] starts = insnStarts(where);
+        int i = Arrays.binarySearch(starts, (int) r.offset());
+        if (i < 0) {
+            i = -i - 2;
+        }
+        if (i < 0) {
+            return field;
+        }
+        byte[] code = where.data();
+        InsnDecoder d = arch.decoder();
+        d.decode(code, starts[i], code.length, starts[i], insn);
+        long end = (long) starts[i] + insn.length;
+        if (end < r.offset() + field || end - r.offset() > arch.decoder().maxLength()) {
+            return field;
+        }
+        return (int) (end - r.offset());
+    }
+
+    /** Whether the instruction holding the byte at {@code offset} is a direct call or jump. */
+    boolean isBranchAt(Section code, long offset) {
+        int[] starts = insnStarts(code);
+        int i = Arrays.binarySearch(starts, (int) offset);
+        if (i < 0) {
+            i = -i - 2;
+        }
+        if (i < 0) {
+            return false;
+        }
+        byte[] d = code.data();
+        arch.decoder().decode(d, starts[i], d.length, starts[i], insn);
+        return insn.kind == dev.kelp.arch.InsnKind.CALL || insn.kind == dev.kelp.arch.InsnKind.JUMP
+                || insn.kind == dev.kelp.arch.InsnKind.COND_JUMP;
+    }
+
+    /** Instruction start offsets of a code section, decoding each symbol's extent separately. */
+    int[] insnStarts(Section s) {
+        int[] cached = insnStarts.get(s);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] code = s.data();
+        Symbol[] syms = symbolsIn(s);
+        long[] bounds = new long[syms.length + 1];
+        int nb = 0;
+        for (Symbol y : syms) {
+            bounds[nb++] = y.value();
+        }
+        bounds[nb++] = code.length;
+        Arrays.sort(bounds, 0, nb);
+        int[] out = new int[Math.max(16, code.length / 3)];
+        int n = 0;
+        int pos = 0;
+        InsnDecoder d = arch.decoder();
+        int b = 0;
+        while (pos < code.length) {
+            while (b < nb && bounds[b] <= pos) {
+                b++;
+            }
+            int limit = b < nb ? (int) Math.min(bounds[b], code.length) : code.length;
+            while (pos < limit) {
+                if (n == out.length) {
+                    out = Arrays.copyOf(out, out.length * 2);
+                }
+                out[n++] = pos;
+                pos += Math.max(1, d.decode(code, pos, code.length, pos, insn));
+            }
+            pos = Math.max(pos, limit);
+        }
+        int[] res = Arrays.copyOf(out, n);
+        insnStarts.put(s, res);
+        return res;
+    }
+
+    static String stringAt(Section sec, long off) {
+        byte[] d = sec.data();
+        if (off < 0 || off > d.length) {
+            return "\u0000out-of-range@" + off;
+        }
+        int end = (int) off;
+        while (end < d.length && d[end] != 0) {
+            end++;
+        }
+        return new String(d, (int) off, end - (int) off, StandardCharsets.ISO_8859_1);
+    }
+
+    private static String bytesAt(Section sec, long off, int len) {
+        byte[] d = sec.data();
+        if (off < 0 || off + len > d.length) {
+            return "\u0000out-of-range@" + off;
+        }
+        return new String(d, (int) off, len, StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,0 +1,149 @@
+package dev.kelp.diff;
+
+import dev.kelp.arch.SpecialSection;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The special sections the differ knows, as a table: the architecture's table
+ * ({@link dev.kelp.arch.Arch#specialSections(Map)}, with the record sizes of --struct-sizes)
+ * translated into keep rules, plus the generic kernel sections that are never carried (exports,
+ * init calls, annotations...). A section that is in neither table and not ordinary code or data
+ * is unknown: if it points into an included function the diff fails naming it.
+ */
+final class SpecialSections {
+    enum Rule {
+        /** Keep each record whose anchor relocation points into an included function. */
+        RECORDS,
+        /** Record i is kept exactly when record i of the linked section is (ORC entries). */
+        PARALLEL,
+        /** Regenerated for the included functions (ftrace call-site tables). */
+        REGENERATE,
+        /** Code or data reached only through included code or kept records; copied when referenced. */
+        REFERENCED,
+        /** Belongs to the original kernel or is never loaded; never carried. */
+        DROP
+    }
+
+    /**
+     * One row.
+     *
+     * @param name        section name, or prefix when {@code prefix}
+     * @param prefix      whether {@code name} is a prefix
+     * @param recordSize  bytes per record (0: not a record table)
+     * @param contentSize bytes of the last record when the section lacks its tail padding
+     * @param anchor      offset within a record of the relocation that says whose record it is (-1: none)
+     * @param keyOffset   offset of a static-key / static-call-key relocation to vet, or -1
+     * @param rule        the keep rule
+     * @param linked      the section a PARALLEL table follows, or null
+     */
+    record Entry(String name, boolean prefix, int recordSize, int contentSize, int anchor, int keyOffset, Rule rule,
+            String linked) {
+        static Entry drop(String prefix) {
+            return new Entry(prefix, true, 0, 0, -1, -1, Rule.DROP, null);
+        }
+    }
+
+    /** Generic kernel sections (any architecture) that a livepatch never carries. */
+    private static final List<Entry> GENERIC = List.of(
+            // kpatch-style callbacks ({fn, objname}) travel with the new callback functions
+            new Entry(".kpatch.callbacks.", true, 16, 16, 0, -1, Rule.RECORDS, null),
+            Entry.drop(".kpatch.ignore."),
+            Entry.drop("___ksymtab"), Entry.drop("___kcrctab"), Entry.drop("__ksymtab"), Entry.drop("__kcrctab"),
+            Entry.drop(".export_symbol"), Entry.drop(".initcall"), Entry.drop(".con_initcall"), Entry.drop(".init."),
+            Entry.drop(".exit."), Entry.drop("__param"), Entry.drop("__modver"), Entry.drop("__bpf_raw_tp_map"),
+            Entry.drop("_ftrace_events"), Entry.drop("_ftrace_eval_map"), Entry.drop("__syscalls_metadata"),
+            Entry.drop(".comment"), Entry.drop(".note"), Entry.drop(".debug_"), Entry.drop(".eh_frame"),
+            Entry.drop(".BTF"), Entry.drop(".gnu.attributes"), Entry.drop(".discard"), Entry.drop("__tracepoint"),
+            new Entry("__verbose", false, 0, 0, -1, -1, Rule.REFERENCED, null));
+
+    /** Code and data sections the differ treats symbol by symbol (not special). */
+    private static final List<String> ORDINARY_PREFIXES = List.of(
+            ".text", ".data", ".rodata", ".bss", ".tdata", ".tbss", ".sched.text", ".noinstr.text",
+            ".entry.text", ".cpuidle.text", ".spinlock.text", ".irqentry.text", ".softirqentry.text",
+            ".kprobes.text", ".ref.text", ".ref.data", ".ref.rodata", ".lock.text", ".head.text");
+
+    private final List<Entry> table;
+    private final Map<String, Entry> exact = new HashMap<>();
+
+    private SpecialSections(List<Entry> table) {
+        this.table = table;
+        for (Entry e : table) {
+            if (!e.prefix()) {
+                exact.putIfAbsent(e.name(), e);
+            }
+        }
+    }
+
+    /** The table for an architecture and the target kernel's record sizes. */
+    static SpecialSections of(DiffArch arch, StructSizes sizes) {
+        List<Entry> t = new ArrayList<>();
+        for (SpecialSection s : arch.arch.specialSections(sizes.asMap())) {
+            t.add(translate(s));
+        }
+        t.addAll(GENERIC);
+        return new SpecialSections(t);
+    }
+
+    private static Entry translate(SpecialSection s) {
+        int anchor = s.anchor().map(SpecialSection.Field::offset).orElse(-1);
+        int key = s.fields().stream().filter(f -> f.role() == SpecialSection.Role.KEY)
+                .mapToInt(SpecialSection.Field::offset).findFirst().orElse(-1);
+        Rule rule;
+        switch (s.keep()) {
+            case ANCHOR_INCLUDED:
+                rule = Rule.RECORDS;
+                break;
+            case PARALLEL:
+                rule = Rule.PARALLEL;
+                break;
+            case REGENERATE:
+                rule = Rule.REGENERATE;
+                break;
+            case WITH_KEPT_RECORDS:
+            case REFERENCED:
+                rule = Rule.REFERENCED;
+                break;
+            default:
+                rule = Rule.DROP;
+        }
+        return new Entry(s.name(), s.prefix(), s.recordSize(), s.contentSize(), anchor, key, rule, s.linkedSection());
+    }
+
+    /** The row for a section (exact names first, then prefixes), or null when the section is not special. */
+    Entry lookup(String sectionName) {
+        Entry e = exact.get(sectionName);
+        if (e != null) {
+            return e;
+        }
+        for (Entry p : table) {
+            if (p.prefix() && sectionName.startsWith(p.name())) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** PARALLEL tables that follow the given section. */
+    List<Entry> parallelTo(String sectionName) {
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : table) {
+            if (e.rule() == Rule.PARALLEL && sectionName.equals(e.linked())) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** Whether the differ handles the section's symbols itself (functions and data). */
+    static boolean isOrdinary(String sectionName) {
+        for (String p : ORDINARY_PREFIXES) {
+            if (sectionName.equals(p) || sectionName.startsWith(p + ".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
