@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             InspectCommand.class,
             SymbolsCommand.class,
+            TestCommand.class,
         })
 public final class Main implements Runnable {
 

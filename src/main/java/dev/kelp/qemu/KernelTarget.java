@@ -1,0 +1,125 @@
+package dev.kelp.qemu;
+
+import dev.kelp.util.KelpException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The kernel a livepatch is tested in: its release string, its bootable image and its module
+ * directory ({@code /lib/modules/RELEASE}, which may be absent when no target module is needed).
+ */
+public record KernelTarget(String release, Path vmlinuz, Path modulesDir) {
+    private static final Path BOOT = Path.of("/boot");
+    private static final Path MODULES = Path.of("/lib/modules");
+
+    /**
+     * Finds the target: by RELEASE (its /boot/vmlinuz-RELEASE), by an image file (its release is
+     * read from the image's header unless RELEASE is also given), or else the newest release
+     * installed with both an image and a module directory. Either argument may be null.
+     */
+    public static KernelTarget resolve(String release, Path vmlinuz) {
+        if (vmlinuz != null) {
+            if (!Files.isRegularFile(vmlinuz)) {
+                throw new KelpException(vmlinuz + ": no such kernel image");
+            }
+            String r = release != null ? release : imageRelease(vmlinuz).orElseThrow(() -> new KelpException(
+                    vmlinuz + ": no kernel version in the image header (not an x86 bzImage?); pass --kernel RELEASE"));
+            return new KernelTarget(r, vmlinuz, MODULES.resolve(r));
+        }
+        if (release != null) {
+            Path image = BOOT.resolve("vmlinuz-" + release);
+            if (!Files.isRegularFile(image)) {
+                throw new KelpException(image + ": no such kernel image; installed releases: " + installed());
+            }
+            return new KernelTarget(release, image, MODULES.resolve(release));
+        }
+        List<String> releases = installed();
+        if (releases.isEmpty()) {
+            throw new KelpException("no kernel found with both /boot/vmlinuz-RELEASE and /lib/modules/RELEASE;"
+                    + " install one (Debian: linux-image-amd64) or pass --vmlinuz FILE");
+        }
+        String newest = releases.get(releases.size() - 1);
+        return new KernelTarget(newest, BOOT.resolve("vmlinuz-" + newest), MODULES.resolve(newest));
+    }
+
+    /** Releases with an image in /boot and a module directory, oldest first. */
+    static List<String> installed() {
+        if (!Files.isDirectory(BOOT)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(BOOT)) {
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("vmlinuz-"))
+                    .map(n -> n.substring("vmlinuz-".length()))
+                    .filter(r -> Files.isDirectory(MODULES.resolve(r)))
+                    .sorted(KernelTarget::compareReleases)
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Version order on release strings: digit runs compare as numbers ("6.1.0-9" < "6.1.0-56"). */
+    static int compareReleases(String a, String b) {
+        Matcher ma = CHUNK.matcher(a);
+        Matcher mb = CHUNK.matcher(b);
+        while (ma.find() && mb.find()) {
+            String ca = ma.group();
+            String cb = mb.group();
+            int c = Character.isDigit(ca.charAt(0)) && Character.isDigit(cb.charAt(0))
+                    ? Comparator.<String>comparingInt(String::length).thenComparing(Comparator.naturalOrder())
+                            .compare(strip(ca), strip(cb))
+                    : ca.compareTo(cb);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.length(), b.length());
+    }
+
+    private static final Pattern CHUNK = Pattern.compile("\\d+|\\D+");
+
+    private static String strip(String digits) {
+        String s = digits.replaceFirst("^0+(?=.)", "");
+        return s;
+    }
+
+    /**
+     * The release recorded in an x86 boot image: the setup header ("HdrS" at 0x202) holds at
+     * 0x20E the offset, less 0x200, of a string that starts with the release.
+     */
+    static Optional<String> imageRelease(Path image) {
+        byte[] head = new byte[0x8000];
+        int n;
+        try (InputStream in = Files.newInputStream(image)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ByteBuffer b = ByteBuffer.wrap(head, 0, n).order(ByteOrder.LITTLE_ENDIAN);
+        if (n < 0x210 || b.getInt(0x202) != 0x53726448 /* "HdrS" */) {
+            return Optional.empty();
+        }
+        int at = Short.toUnsignedInt(b.getShort(0x20E)) + 0x200;
+        int end = at;
+        while (end < n && head[end] != 0 && head[end] != ' ') {
+            end++;
+        }
+        if (at >= n || end == at) {
+            return Optional.empty();
+        }
+        return Optional.of(new String(head, at, end - at, StandardCharsets.US_ASCII));
+    }
+}

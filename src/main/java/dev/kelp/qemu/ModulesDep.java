@@ -1,0 +1,91 @@
+package dev.kelp.qemu;
+
+import dev.kelp.util.KelpException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The target kernel's module index, {@code /lib/modules/RELEASE/modules.dep}: for each module
+ * its path (relative to that directory) and the paths of the modules it needs. depmod lists the
+ * whole dependency closure on each line, the module to load first last.
+ */
+public final class ModulesDep {
+    private final Path dir;
+    private final Map<String, String> pathByName = new LinkedHashMap<>();
+    private final Map<String, List<String>> depsByPath = new LinkedHashMap<>();
+
+    private ModulesDep(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Reads DIR/modules.dep; DIR is a {@code /lib/modules/RELEASE} directory. */
+    public static ModulesDep read(Path dir) {
+        Path file = dir.resolve("modules.dep");
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (NoSuchFileException e) {
+            throw new KelpException(file + ": no such file; is the target kernel's module package installed"
+                    + " (or run depmod for it)?");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ModulesDep index = new ModulesDep(dir);
+        int lineNo = 0;
+        for (String line : lines) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new KelpException(file + ":" + lineNo + ": expected 'path: dependencies', got '" + line + "'");
+            }
+            String path = line.substring(0, colon).strip();
+            String rest = line.substring(colon + 1).strip();
+            List<String> deps = rest.isEmpty() ? List.of() : List.of(rest.split("\\s+"));
+            index.pathByName.putIfAbsent(ModuleFiles.moduleName(path), path);
+            index.depsByPath.put(path, deps);
+        }
+        return index;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public boolean contains(String moduleName) {
+        return pathByName.containsKey(ModInfo.canonical(moduleName));
+    }
+
+    /** The module's path relative to {@link #dir()}. */
+    public String path(String moduleName) {
+        String path = pathByName.get(ModInfo.canonical(moduleName));
+        if (path == null) {
+            throw new KelpException("module " + moduleName + " is not in " + dir.resolve("modules.dep")
+                    + "; name a module of the target kernel or pass a .ko file");
+        }
+        return path;
+    }
+
+    /** The names of the modules MODULE needs, as modules.dep lists them (the whole closure). */
+    public List<String> dependencies(String moduleName) {
+        String path = path(moduleName);
+        List<String> names = new ArrayList<>();
+        for (String dep : depsByPath.getOrDefault(path, List.of())) {
+            if (!depsByPath.containsKey(dep)) {
+                throw new KelpException(dir.resolve("modules.dep") + ": " + path + " needs " + dep
+                        + ", which has no line of its own; run depmod for this kernel");
+            }
+            names.add(ModuleFiles.moduleName(dep));
+        }
+        return names;
+    }
+}
