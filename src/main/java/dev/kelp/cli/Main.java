@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         description = "Turns a Linux kernel fix into a verified livepatch module.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ConvertCommand.class,
             InspectCommand.class,
             SymbolsCommand.class,
             TestCommand.class,
