@@ -152,7 +152,8 @@ class KlpConvertTest {
     void useCase3_ambiguousNameWithoutAnnotationIsRefusedNamingTheCandidates() throws Exception {
         Path in = TestModules.build("uc3");
         Path out = tmp.resolve("uc3.ko");
-        Run run = kelp("convert", "--kernel", TestModules.release(), in.toString(), "-o", out.toString());
+        Run run = kelp("convert", "--vmlinuz", "/boot/vmlinuz-" + TestModules.release(), in.toString(), "-o",
+                out.toString());
         assertThat(run.exit).isEqualTo(1);
         assertThat(out).doesNotExist();
         assertThat(run.stderr).startsWith("kelp: " + in + ": ucode_path: ambiguous");
@@ -252,9 +253,10 @@ class KlpConvertTest {
 
     @Test
     void convertCommandWritesTheModuleAndPrintsTheIncludeDir() {
+        // --vmlinuz without --symvers: the exports come from the headers of the release in the image's banner.
         Path out = tmp.resolve("uc1-cli.ko");
-        Run run = kelp("convert", "--kernel", TestModules.release(), TestModules.build("uc1").toString(), "-o",
-                out.toString());
+        Run run = kelp("convert", "--vmlinuz", "/boot/vmlinuz-" + TestModules.release(),
+                TestModules.build("uc1").toString(), "-o", out.toString());
         assertThat(run.exit).as(run.stderr).isZero();
         assertThat(run.stderr).contains("2 klp relocations (vmlinux 2)");
         assertThat(LivepatchModule.read(ElfFile.read(out)).relocations()).hasSize(2);
