@@ -166,6 +166,7 @@ public final class KlpConverter {
             }
         }
         dropUnused(converted);
+        ModinfoDepends.update(elf, oracle);
         checkResult();
         problems.throwIfAny();
         return new Result(written, kept, removed);

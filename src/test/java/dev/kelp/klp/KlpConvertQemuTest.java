@@ -70,6 +70,16 @@ class KlpConvertQemuTest {
     }
 
     @Test
+    void moduleExport_isResolvedWhenTheModuleLoadsAfterThePatch() {
+        // crc32c_generic first: nf_conntrack needs libcrc32c, whose softdep on crc32c the guest's
+        // busybox modprobe does not follow.
+        TestReport r = LivepatchTest.run(LivepatchTest.Options.of(converted("module-export"))
+                .withKernel(TestModules.release()).withLoadAfter("crc32c_generic", "nf_conntrack")
+                .withProbe("grep -q 'kelp-modexp htable_size=[1-9]' /proc/cmdline"));
+        assertThat(r.passed()).as(r.verdict()).isTrue();
+    }
+
+    @Test
     void sideBand_resolvesTheUnitsLocalSymbol() {
         KernelSymbols db = TestModules.database();
         int amd = db.lookup(VMLINUX, "collect_cpu_info_amd").get(0).index();

@@ -208,6 +208,32 @@ class KlpConvertTest {
     }
 
     @Test
+    void moduleExportsBecomeKlpRelocationsOfThatModuleAndLeaveDepends() {
+        assertThat(TestModules.database().isExported("nf_conntrack_htable_size").map(e -> e.object()))
+                .contains("nf_conntrack");
+        ElfFile elf = ElfFile.read(TestModules.build("module-export"));
+        assertThat(ModinfoDependsTestAccess.depends(elf)).isEqualTo("nf_conntrack");
+        KlpConverter.Result r = KlpConverter.convert(elf, TestModules.oracle(), KlpConverter.Options.defaults());
+        assertThat(targets(r)).containsExactly("nf_conntrack nf_conntrack:nf_conntrack_htable_size,0");
+        assertThat(r.relocations().get(0).klpSection()).isEqualTo(".klp.rela.nf_conntrack.text");
+        ElfFile back = ElfFile.read(writeTo(elf, "modexp.ko"));
+        assertThat(ModinfoDependsTestAccess.depends(back)).as("the patch must not pull nf_conntrack in").isEmpty();
+        assertThat(back.symbols()).noneMatch(s -> s.isUndefined() && s.name().equals("nf_conntrack_htable_size"));
+    }
+
+    @Test
+    void jumpLabelOnAModuleKeyIsRefusedAsUnsupported() {
+        ElfFile elf = ElfFile.read(TestModules.build("module-key"));
+        assertThatThrownBy(() -> KlpConverter.convert(elf, TestModules.oracle(), KlpConverter.Options.defaults()))
+                .isInstanceOfSatisfying(KlpConversionException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(2);
+                    assertThat(e.problems()).singleElement().asString()
+                            .contains(": base_true_key: entry of special section __jump_table+0x")
+                            .contains("module test_static_key_base").contains("static_key_enabled()");
+                });
+    }
+
+    @Test
     void klpConvertSymbolMapGivesTheSameResultAndCannotGuessPositions() {
         Path map = tmp.resolve("symbols.klp");
         SymbolMapWriter.writeKlpConvert(TestModules.database(), map);
