@@ -4,12 +4,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * An ELF64 file in memory: header fields, sections (without the null section and without
@@ -37,6 +39,8 @@ public final class ElfFile {
     /** Sections by header index as of the last read/reindex (null at 0 and hidden ones). */
     private Section[] indexTable;
     private Map<Section, List<RelocationSection>> relocsByTarget;
+    private SymbolTable symtab;
+    private boolean symtabKnown;
 
     ElfFile(String name, ByteOrder byteOrder, int type, int machine) {
         this.name = name;
@@ -229,12 +233,17 @@ public final class ElfFile {
 
     /** The SHT_SYMTAB section, or null. */
     public SymbolTable symtab() {
-        for (Section s : sections) {
-            if (s.type() == Elf.SHT_SYMTAB) {
-                return (SymbolTable) s;
+        if (!symtabKnown) {
+            symtab = null;
+            for (Section s : sections) {
+                if (s.type() == Elf.SHT_SYMTAB) {
+                    symtab = (SymbolTable) s;
+                    break;
+                }
             }
+            symtabKnown = true;
         }
-        return null;
+        return symtab;
     }
 
     /** The symbols of {@link #symtab()} (live list), or an empty list. */
@@ -324,26 +333,58 @@ public final class ElfFile {
      * are the caller's to fix; the writer reports any that remain.
      */
     public void removeSection(Section section) {
-        if (!sections.remove(section)) {
-            throw new IllegalArgumentException("section " + section.name() + " is not in " + name);
+        removeSections(List.of(section));
+    }
+
+    /**
+     * {@link #removeSection} for many sections at once, in time linear in the size of the file
+     * (removing them one by one would rescan the file each time).
+     */
+    public void removeSections(Collection<? extends Section> toRemove) {
+        Set<Section> gone = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Section s : toRemove) {
+            if (s.owner != this) {
+                throw new IllegalArgumentException("section " + s.name() + " is not in " + name);
+            }
+            gone.add(s);
         }
-        section.owner = null;
-        structureChanged();
-        for (RelocationSection r : new ArrayList<>(relocationsFor(section))) {
-            if (r.owner == this) {
-                removeSection(r);
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (Section s : sections) {
+                if (gone.contains(s)) {
+                    continue;
+                }
+                if (s instanceof RelocationSection r && r.target() != null && gone.contains(r.target())) {
+                    grew |= gone.add(s);
+                } else if (s instanceof GroupSection g && g.members().removeIf(gone::contains) && g.members().isEmpty()) {
+                    grew |= gone.add(s);
+                }
             }
         }
-        for (Section s : new ArrayList<>(sections)) {
+        sections.removeIf(gone::contains);
+        for (Section s : gone) {
+            s.owner = null;
+        }
+        for (Section s : sections) {
             if (s instanceof SymbolTable t) {
-                t.symbols().removeIf(sym -> sym.section() == section);
-            } else if (s instanceof GroupSection g && g.members().remove(section) && g.members().isEmpty()) {
-                removeSection(g);
+                t.symbols().removeIf(sym -> sym.section() != null && gone.contains(sym.section()));
             }
         }
-        if (shstrtab == section) {
+        if (shstrtab != null && gone.contains(shstrtab)) {
             shstrtab = null;
         }
+        structureChanged();
+    }
+
+    /** The first symbol of {@link #symtab()} with this name, or null (a linear search). */
+    public Symbol findSymbol(String symbolName) {
+        for (Symbol s : symbols()) {
+            if (s.name().equals(symbolName)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /** Removes a symbol from every symbol table of this file. */
@@ -359,12 +400,14 @@ public final class ElfFile {
     void structureChanged() {
         byName = null;
         relocsByTarget = null;
+        symtabKnown = false;
     }
 
     /** Adds a section read from a file (the reader already set its index). */
     void addRead(Section s) {
         s.owner = this;
         sections.add(s);
+        structureChanged();
     }
 
     ArrayList<Section> sectionList() {

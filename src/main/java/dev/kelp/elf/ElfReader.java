@@ -376,7 +376,7 @@ final class ElfReader {
                     + " do not describe " + es + "-byte entries", h + 32);
         }
         Symbol[] syms = r.link() instanceof SymbolTable t ? t.asRead : null;
-        r.deferParse(file, shOffset[i], syms);
+        r.deferParse(file, shOffset[i], syms, buf.order());
     }
 
     /** Checks that section i's contents lie inside the file (NOBITS have none). */

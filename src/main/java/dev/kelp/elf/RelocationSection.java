@@ -21,6 +21,8 @@ public final class RelocationSection extends Section {
     private String fileName;
     private long sourceOffset;
     private Symbol[] symbolsAsRead;
+    /** The byte order of the file the entries were read from (the model's may change since). */
+    private java.nio.ByteOrder sourceOrder;
 
     /** A new, empty SHT_RELA (rela = true) or SHT_REL section. */
     public RelocationSection(String name, boolean rela, SymbolTable symtab, Section target) {
@@ -96,7 +98,8 @@ public final class RelocationSection extends Section {
         return relocations != null;
     }
 
-    void deferParse(String fileName, long sourceOffset, Symbol[] symbols) {
+    void deferParse(String fileName, long sourceOffset, Symbol[] symbols, java.nio.ByteOrder order) {
+        this.sourceOrder = order;
         this.fileName = fileName;
         this.sourceOffset = sourceOffset;
         this.symbolsAsRead = symbols;
@@ -111,7 +114,7 @@ public final class RelocationSection extends Section {
         if (fileName == null) {
             return new ArrayList<>();
         }
-        ByteBuffer b = contents();
+        ByteBuffer b = contents().order(sourceOrder);
         int es = entrySize();
         int n = b.capacity() / es;
         boolean rela = isRela();

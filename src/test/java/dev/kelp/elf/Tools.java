@@ -1,0 +1,73 @@
+package dev.kelp.elf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kelp.util.Proc;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The external tools the ELF tests check against: gcc, readelf, ld. */
+final class Tools {
+    private Tools() {
+    }
+
+    /** Compiles C source to an object in dir with gcc -c and the given flags. */
+    static Path gcc(Path dir, String name, String source, String... flags) {
+        try {
+            Path c = dir.resolve(name + ".c");
+            Files.writeString(c, source);
+            Path o = dir.resolve(name + ".o");
+            List<String> cmd = new ArrayList<>(List.of("gcc", "-c", "-o", o.toString()));
+            cmd.addAll(List.of(flags));
+            cmd.add(c.toString());
+            Proc.of(cmd).timeout(Duration.ofMinutes(10)).check("compiling " + c);
+            return o;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** readelf's stdout; fails the test on a non-zero exit or anything on stderr. */
+    static String readelf(Path file, String... options) {
+        List<String> cmd = new ArrayList<>(List.of("readelf"));
+        cmd.addAll(List.of(options));
+        cmd.add(file.toString());
+        Proc.Result r = Proc.of(cmd).run();
+        assertThat(r.exitCode()).as(cmd + ": " + r.stderr()).isZero();
+        assertThat(r.stderr()).as(cmd + " stderr").isEmpty();
+        return r.stdout();
+    }
+
+    static void ldRelocatable(Path obj, Path out) {
+        Proc.Result ld = Proc.of("ld", "-r", "-o", out.toString(), obj.toString()).run();
+        assertThat(ld.exitCode()).as("ld -r " + obj + ": " + ld.stderr()).isZero();
+        assertThat(ld.stderr()).as("ld -r " + obj + " stderr").isEmpty();
+    }
+
+    /** Debian's installed kernel modules directory: /lib/modules/RELEASE/kernel (one release). */
+    static Path kernelModules() {
+        try (Stream<Path> s = Files.list(Paths.get("/lib/modules"))) {
+            List<Path> dirs = s.map(p -> p.resolve("kernel")).filter(Files::isDirectory).sorted().toList();
+            assertThat(dirs).as("installed kernel module trees under /lib/modules").isNotEmpty();
+            return dirs.get(dirs.size() - 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** All module files (.ko, .ko.xz, .ko.gz, .ko.zst) below dir, sorted. */
+    static List<Path> modules(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches(".*\\.ko(\\.xz|\\.gz|\\.zst)?")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
