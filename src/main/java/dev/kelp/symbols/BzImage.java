@@ -79,7 +79,11 @@ final class BzImage {
         if (ptr == 0 || at >= data.length) {
             return "";
         }
-        return ElfImage.cString(data, at, file.toString());
+        int end = at;
+        while (end < data.length && data[end] != 0) {
+            end++;
+        }
+        return new String(data, at, end - at, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** Decompresses the payload: the stripped ELF vmlinux (followed by its relocation table). */
@@ -108,7 +112,7 @@ final class BzImage {
                     + " and pass --vmlinux, or pass --kallsyms");
         }
         byte[] out = inflate(format, payload);
-        if (!ElfImage.isElf(out)) {
+        if (!isElf(out)) {
             throw new KelpException(file + ": the decompressed payload is not an ELF vmlinux");
         }
         return out;
@@ -135,6 +139,10 @@ final class BzImage {
             case "xz" -> new SingleXZInputStream(raw);
             default -> throw new IllegalStateException(format.name());
         };
+    }
+
+    static boolean isElf(byte[] data) {
+        return startsWith(data, new byte[] {0x7f, 'E', 'L', 'F'});
     }
 
     private static boolean startsWith(byte[] data, byte[] magic) {

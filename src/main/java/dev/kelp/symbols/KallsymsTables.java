@@ -1,5 +1,7 @@
 package dev.kelp.symbols;
 
+import dev.kelp.elf.ElfFile;
+import dev.kelp.elf.Section;
 import dev.kelp.util.KelpException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -42,35 +44,32 @@ final class KallsymsTables {
 
     record Result(Layout layout, List<RawSym> symbols) {}
 
-    private final String what;
-    private final ElfImage.Section sec;
+    private final Section sec;
     private final ByteBuffer buf;
     private final int start;
     private final int end;
 
-    private KallsymsTables(String what, ElfImage elf, ElfImage.Section sec) {
-        this.what = what;
+    private KallsymsTables(Section sec) {
         this.sec = sec;
-        this.buf = elf.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        this.start = (int) sec.offset();
-        this.end = (int) Math.min(sec.offset() + sec.size(), buf.capacity());
+        this.buf = sec.contents().order(ByteOrder.LITTLE_ENDIAN);
+        this.start = 0;
+        this.end = buf.capacity();
     }
 
     /** Reads the tables from the first section that holds them; fails with a clear error otherwise. */
-    static Result read(String what, ElfImage elf) {
-        List<ElfImage.Section> candidates = new ArrayList<>();
-        elf.section(".rodata").ifPresent(candidates::add);
-        for (ElfImage.Section s : elf.sections()) {
-            if (s.has(ElfImage.SHF_ALLOC) && !s.has(ElfImage.SHF_EXECINSTR) && s.type() != ElfImage.SHT_NOBITS
-                    && !s.name().equals(".rodata")) {
+    static Result read(String what, ElfFile elf) {
+        List<Section> candidates = new ArrayList<>();
+        Section rodata = elf.section(".rodata");
+        if (rodata != null) {
+            candidates.add(rodata);
+        }
+        for (Section s : elf.sections()) {
+            if (s.isAlloc() && !s.isExecutable() && !s.isNobits() && s != rodata) {
                 candidates.add(s);
             }
         }
-        for (ElfImage.Section s : candidates) {
-            if (s.offset() + s.size() > elf.bytes().capacity()) {
-                continue;
-            }
-            Optional<Result> r = new KallsymsTables(what, elf, s).find();
+        for (Section s : candidates) {
+            Optional<Result> r = new KallsymsTables(s).find();
             if (r.isPresent()) {
                 return r.get();
             }
@@ -80,7 +79,7 @@ final class KallsymsTables {
     }
 
     private long addr(int pos) {
-        return sec.addr() + (pos - sec.offset());
+        return sec.addr() + pos;
     }
 
     private int alignUp(int pos, int a) {
@@ -102,11 +101,11 @@ final class KallsymsTables {
             if (u16(p) != 0 || u16(p + 2) < 2) {
                 continue;
             }
-            String[] tokens = tokensAt(p);
+            Tokens tokens = tokensAt(p);
             if (tokens == null) {
                 continue;
             }
-            Optional<Result> r = findNames(tokens, p);
+            Optional<Result> r = findNames(tokens);
             if (r.isPresent()) {
                 return r;
             }
@@ -114,8 +113,14 @@ final class KallsymsTables {
         return Optional.empty();
     }
 
+    /** The token table and its index (positions in the section) and the 256 token strings. */
+    private record Tokens(int table, int index, String[] strings) {}
+
+    /** Addresses in kallsyms order, where their table and base were found, and the encoding. */
+    private record Addresses(long[] values, int table, int base, String mode) {}
+
     /** The token table whose index is at {@code p}, or null if {@code p} is not a token index. */
-    private String[] tokensAt(int p) {
+    private Tokens tokensAt(int p) {
         int[] idx = new int[256];
         for (int i = 0; i < 256; i++) {
             idx[i] = u16(p + 2 * i);
@@ -155,13 +160,10 @@ final class KallsymsTables {
                 return null;
             }
         }
-        tokenTable = table;
-        return tokens;
+        return new Tokens(table, p, tokens);
     }
 
-    private int tokenTable;
-
-    private Optional<Result> findNames(String[] tokens, int tokenIndex) {
+    private Optional<Result> findNames(Tokens tokens) {
         for (int p = alignUp(start, 4); p + 8 <= end; p += 4) {
             long n = u32(p);
             if (n < MIN_SYMS || n > MAX_SYMS) {
@@ -169,21 +171,21 @@ final class KallsymsTables {
             }
             for (int names : new int[] {alignUp(p + 4, 8), p + 4}) {
                 List<RawSym> syms = new ArrayList<>();
-                int markers = parseNames(tokens, (int) n, names, syms);
+                int markers = parseNames(tokens.strings(), (int) n, names, syms);
                 if (markers < 0) {
                     continue;
                 }
-                Optional<long[]> addrs = addresses((int) n, p, tokenIndex);
+                Optional<Addresses> addrs = addresses((int) n, p, tokens.index());
                 if (addrs.isEmpty()) {
                     continue;
                 }
-                long[] a = addrs.get();
+                Addresses a = addrs.get();
                 List<RawSym> out = new ArrayList<>(syms.size());
                 for (int i = 0; i < syms.size(); i++) {
-                    out.add(new RawSym(a[i], syms.get(i).type(), syms.get(i).name()));
+                    out.add(new RawSym(a.values()[i], syms.get(i).type(), syms.get(i).name()));
                 }
-                Layout layout = new Layout(sec.name(), addr(tokenTable), addr(tokenIndex), addr(p), addr(names),
-                        addr(markers), a[(int) n], a[(int) n + 1], addressModeName);
+                Layout layout = new Layout(sec.name(), addr(tokens.table()), addr(tokens.index()), addr(p),
+                        addr(names), addr(markers), addr(a.table()), a.base() < 0 ? 0 : addr(a.base()), a.mode());
                 return Optional.of(new Result(layout, List.copyOf(out)));
             }
         }
@@ -268,13 +270,8 @@ final class KallsymsTables {
         return true;
     }
 
-    private String addressModeName;
-
-    /**
-     * Decodes the N addresses; the returned array has two extra slots holding the table's and
-     * relative_base's addresses (for the layout report).
-     */
-    private Optional<long[]> addresses(int n, int numSyms, int tokenIndex) {
+    /** Decodes the N addresses from the first table placement that gives ascending kernel addresses. */
+    private Optional<Addresses> addresses(int n, int numSyms, int tokenIndex) {
         List<int[]> relative = new ArrayList<>();
         // 6.1 to 6.3: offsets, relative_base, num_syms.
         int rb = numSyms - 8;
@@ -291,33 +288,28 @@ final class KallsymsTables {
             if (Long.compareUnsigned(base, KERNEL_HALF) < 0) {
                 continue;
             }
-            long[] a = decodeRelative(n, c[0], base);
-            if (a != null) {
-                a[n] = addr(c[0]);
-                a[n + 1] = addr(c[1]);
-                return Optional.of(a);
+            Optional<Addresses> a = decodeRelative(n, c[0], c[1], base);
+            if (a.isPresent()) {
+                return a;
             }
         }
         int abs = numSyms - 8 * n;
         if (abs >= start && addr(abs) % 8 == 0) {
-            long[] a = new long[n + 2];
+            long[] a = new long[n];
             for (int i = 0; i < n; i++) {
                 a[i] = buf.getLong(abs + 8 * i);
             }
-            if (ascendingToKernel(a, n)) {
-                addressModeName = "absolute (kallsyms_addresses)";
-                a[n] = addr(abs);
-                a[n + 1] = 0;
-                return Optional.of(a);
+            if (ascendingToKernel(a)) {
+                return Optional.of(new Addresses(a, abs, -1, "absolute (kallsyms_addresses)"));
             }
         }
         return Optional.empty();
     }
 
-    private long[] decodeRelative(int n, int at, long base) {
+    private Optional<Addresses> decodeRelative(int n, int at, int baseAt, long base) {
         // With CONFIG_KALLSYMS_ABSOLUTE_PERCPU the last (highest) symbol is stored negative.
         boolean absolutePercpu = buf.getInt(at + 4 * (n - 1)) < 0;
-        long[] a = new long[n + 2];
+        long[] a = new long[n];
         for (int i = 0; i < n; i++) {
             int off = buf.getInt(at + 4 * i);
             if (!absolutePercpu) {
@@ -328,14 +320,15 @@ final class KallsymsTables {
                 a[i] = base - 1 - off;
             }
         }
-        if (!ascendingToKernel(a, n)) {
-            return null;
+        if (!ascendingToKernel(a)) {
+            return Optional.empty();
         }
-        addressModeName = absolutePercpu ? "base-relative, absolute percpu" : "base-relative";
-        return a;
+        return Optional.of(new Addresses(a, at, baseAt,
+                absolutePercpu ? "base-relative, absolute percpu" : "base-relative"));
     }
 
-    private static boolean ascendingToKernel(long[] a, int n) {
+    private static boolean ascendingToKernel(long[] a) {
+        int n = a.length;
         for (int i = 1; i < n; i++) {
             if (Long.compareUnsigned(a[i - 1], a[i]) > 0) {
                 return false;

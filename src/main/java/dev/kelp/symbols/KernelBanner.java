@@ -1,11 +1,20 @@
 package dev.kelp.symbols;
 
+import dev.kelp.elf.Elf;
+import dev.kelp.elf.ElfFile;
+import dev.kelp.elf.Section;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-/** The kernel's linux_banner ("Linux version RELEASE (builder) (compiler) #N ..."), as /proc/version shows it. */
+/**
+ * What identifies a kernel image: its linux_banner ("Linux version RELEASE (builder) (compiler)
+ * #N ...", as /proc/version shows it) and its GNU build-id.
+ */
 final class KernelBanner {
     private static final byte[] PREFIX = "Linux version ".getBytes(StandardCharsets.US_ASCII);
+    private static final int NT_GNU_BUILD_ID = 3;
 
     private KernelBanner() {}
 
@@ -13,23 +22,27 @@ final class KernelBanner {
      * The banner text. The image may hold two: init/version.c's, whose build number is empty
      * ("# SMP"), and the one the final link stamps ("#1 SMP"), which /proc/version matches.
      */
-    static Optional<String> find(ElfImage elf) {
+    static Optional<String> find(ElfFile elf) {
+        Section rodata = elf.section(".rodata");
+        if (rodata == null) {
+            return Optional.empty();
+        }
+        ByteBuffer b = rodata.contents();
+        int to = b.capacity();
         Optional<String> first = Optional.empty();
-        byte[] data = elf.bytes().array();
-        ElfImage.Section rodata = elf.section(".rodata").orElse(null);
-        int from = rodata == null ? 0 : (int) rodata.offset();
-        int to = rodata == null ? data.length : (int) Math.min(data.length, rodata.offset() + rodata.size());
-        for (int p = from; p + PREFIX.length < to; p++) {
-            if (data[p] != 'L' || !matches(data, p)) {
+        for (int p = 0; p + PREFIX.length < to; p++) {
+            if (b.get(p) != 'L' || !matches(b, p)) {
                 continue;
             }
             int q = p + PREFIX.length;
-            // The banner's release is followed by " (" builder: skips format strings like "Linux version %s".
-            while (q < to && data[q] >= 0x20 && data[q] < 0x7f) {
+            while (q < to && b.get(q) >= 0x20 && b.get(q) < 0x7f) {
                 q++;
             }
-            String s = new String(data, p, q - p, StandardCharsets.US_ASCII);
-            if (q < to && data[q] == '\n' && !s.contains("%")) {
+            byte[] text = new byte[q - p];
+            b.get(p, text);
+            String s = new String(text, StandardCharsets.US_ASCII);
+            // Format strings ("Linux version %s") are not the banner; the banner ends in a newline.
+            if (q < to && b.get(q) == '\n' && !s.contains("%")) {
                 if (s.matches(".*\\) #[0-9].*")) {
                     return Optional.of(s);
                 }
@@ -39,12 +52,47 @@ final class KernelBanner {
         return first;
     }
 
-    private static boolean matches(byte[] data, int p) {
+    private static boolean matches(ByteBuffer b, int p) {
         for (int i = 0; i < PREFIX.length; i++) {
-            if (data[p + i] != PREFIX[i]) {
+            if (b.get(p + i) != PREFIX[i]) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The build-id from the GNU build-id note, as hex, if the image carries one. */
+    static Optional<String> buildId(ElfFile elf) {
+        for (Section s : elf.sections()) {
+            if (s.type() != Elf.SHT_NOTE) {
+                continue;
+            }
+            ByteBuffer b = s.contents().order(ByteOrder.LITTLE_ENDIAN);
+            int p = 0;
+            while (p + 12 <= b.capacity()) {
+                int namesz = b.getInt(p);
+                int descsz = b.getInt(p + 4);
+                int type = b.getInt(p + 8);
+                int nameAt = p + 12;
+                int descAt = nameAt + align4(namesz);
+                if (namesz < 0 || descsz < 0 || descAt + descsz > b.capacity()) {
+                    break;
+                }
+                if (type == NT_GNU_BUILD_ID && namesz == 4 && b.get(nameAt) == 'G' && b.get(nameAt + 1) == 'N'
+                        && b.get(nameAt + 2) == 'U') {
+                    StringBuilder hex = new StringBuilder();
+                    for (int i = 0; i < descsz; i++) {
+                        hex.append(String.format("%02x", b.get(descAt + i) & 0xff));
+                    }
+                    return Optional.of(hex.toString());
+                }
+                p = descAt + align4(descsz);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int align4(int n) {
+        return (n + 3) & ~3;
     }
 }

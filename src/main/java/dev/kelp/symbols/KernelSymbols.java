@@ -1,5 +1,6 @@
 package dev.kelp.symbols;
 
+import dev.kelp.elf.ElfFile;
 import dev.kelp.util.KelpException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -114,11 +115,13 @@ public final class KernelSymbols {
         } else {
             throw new IllegalArgumentException(String.valueOf(s));
         }
-        ElfImage elf = ElfImage.parse(file.toString(), elfBytes);
+        if (!BzImage.isElf(elfBytes)) {
+            throw new KelpException(file + ": not an ELF file (expected a vmlinux)");
+        }
+        ElfFile elf = ElfFile.read(file.toString(), elfBytes);
         String banner = KernelBanner.find(elf).orElse("");
-        String buildId = elf.buildId().orElse("");
-        boolean hasSymtab = elf.sections().stream().anyMatch(x -> x.type() == ElfImage.SHT_SYMTAB);
-        if (hasSymtab) {
+        String buildId = KernelBanner.buildId(elf).orElse("");
+        if (elf.symtab() != null) {
             return new VmlinuxList(file + " (.symtab)", VmlinuxSymtab.kallsyms(elf),
                     new KernelImageInfo(banner, buildId, ".symtab"));
         }

@@ -15,14 +15,18 @@ import java.util.stream.Collectors;
  * is the unit's source file name. Then by neighbourhood: the linker places a unit's sections
  * together and kallsyms is in address order, so the unit's other symbols sit around its own
  * candidate. Each candidate scores the unit's names found within a window around it, a name
- * weighing 1/(its number of occurrences in the object) so that common local names count
- * little. A single best score wins; otherwise the error lists the candidates with their
- * neighbours and the annotation that settles it.
+ * weighing 1/(its number of occurrences in the object × its distance in kallsyms positions), so
+ * that common local names count little and the closest unit wins. The best must score at least
+ * twice the runner-up (adjacent units can each have a homonym, with the unit boundary between
+ * them); otherwise the error lists the candidates with their neighbours and the annotation that
+ * settles it.
  */
 final class LocalResolver {
     private static final int MIN_RADIUS = 16;
     private static final int MAX_RADIUS = 400;
     private static final int SHOWN_NEIGHBOURS = 2;
+    /** The winner must score this many times the runner-up: mixed evidence is refused, not guessed. */
+    private static final double MARGIN = 2.0;
 
     private LocalResolver() {}
 
@@ -56,7 +60,7 @@ final class LocalResolver {
         }
         final int b = best;
         boolean unique = score[b] > 0 && java.util.stream.IntStream.range(0, score.length)
-                .noneMatch(i -> i != b && score[i] >= score[b]);
+                .noneMatch(i -> i != b && score[i] * MARGIN > score[b]);
         if (unique) {
             return candidates.get(b);
         }
@@ -74,9 +78,12 @@ final class LocalResolver {
     private static double score(ObjectSymbols o, KSym candidate, Set<String> others, int radius) {
         Set<String> found = new HashSet<>();
         double s = 0;
-        for (KSym n : o.neighbours(candidate, radius)) {
+        List<KSym> around = new ArrayList<>(o.neighbours(candidate, radius));
+        around.sort(Comparator.comparingInt(n -> Math.abs(n.index() - candidate.index())));
+        for (KSym n : around) {
             if (others.contains(n.name()) && found.add(n.name())) {
-                s += 1.0 / o.lookup(n.name()).size();
+                int distance = Math.abs(n.index() - candidate.index());
+                s += 1.0 / (o.lookup(n.name()).size() * distance);
             }
         }
         return s;

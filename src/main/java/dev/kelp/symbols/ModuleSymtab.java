@@ -1,11 +1,10 @@
 package dev.kelp.symbols;
 
+import dev.kelp.elf.ElfFile;
+import dev.kelp.elf.Section;
+import dev.kelp.elf.Symbol;
 import dev.kelp.util.KelpException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,8 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
-import org.tukaani.xz.XZInputStream;
 
 /**
  * What kallsyms shows of a module, computed from its .ko (kernel/module/kallsyms.c, 6.1):
@@ -30,6 +27,8 @@ final class ModuleSymtab {
     /** Sections the loader un-ALLOCs before laying the module out (main.c rewrite_section_headers). */
     private static final Set<String> NOT_KEPT = Set.of(".modinfo", "__versions");
 
+    private static final String KSYMTAB = "__ksymtab_";
+
     record Module(String name, Path file, List<RawSym> core, Set<String> loadOrderDependent) {}
 
     static boolean isModuleFile(Path p) {
@@ -38,20 +37,29 @@ final class ModuleSymtab {
     }
 
     static Module read(Path file) {
-        ElfImage elf = ElfImage.parse(file.toString(), bytes(file));
-        List<ElfImage.Section> secs = elf.sections();
-        int percpu = elf.section(".data..percpu").map(ElfImage.Section::index).orElse(-1);
-        List<ElfImage.Sym> syms = elf.symbols();
-        if (syms.isEmpty()) {
+        ElfFile elf = ElfFile.read(file);
+        Section percpu = elf.section(".data..percpu");
+        List<Symbol> syms = elf.symbols();
+        if (elf.symtab() == null) {
             throw new KelpException(file + ": module has no symbol table (stripped with --strip-all?)");
+        }
+        Set<String> exported = new HashSet<>();
+        for (Symbol s : syms) {
+            if (s.name().startsWith(KSYMTAB)) {
+                exported.add(s.name().substring(KSYMTAB.length()));
+            }
         }
         List<RawSym> core = new ArrayList<>();
         List<String> coreNames = new ArrayList<>();
         List<Integer> coreIndex = new ArrayList<>();
-        for (ElfImage.Sym s : syms) {
-            if (s.index() > 0 && isCore(s, secs, percpu)) {
-                String section = s.shndx() < secs.size() ? secs.get(s.shndx()).name() : "";
-                core.add(new RawSym(s.value(), NmTypes.module(s, secs, percpu), s.name(), section, ""));
+        for (Symbol s : syms) {
+            if (isCore(s, percpu)) {
+                char type = NmTypes.module(s, percpu);
+                // /proc/kallsyms shows a module's own exports in upper case.
+                if (exported.contains(s.name())) {
+                    type = Character.toUpperCase(type);
+                }
+                core.add(new RawSym(s.value(), type, s.name(), s.section().name(), ""));
                 coreNames.add(s.name());
                 coreIndex.add(s.index());
             }
@@ -59,23 +67,24 @@ final class ModuleSymtab {
         return new Module(moduleName(file, elf), file, core, loadOrderDependent(syms, coreNames, coreIndex));
     }
 
-    static boolean isCore(ElfImage.Sym s, List<ElfImage.Section> secs, int percpu) {
-        if (s.shndx() == ElfImage.SHN_UNDEF || s.shndx() >= secs.size() || s.name().isEmpty()) {
+    /** is_core_symbol with CONFIG_KALLSYMS_ALL; reserved indices (ABS, COMMON) are beyond e_shnum. */
+    static boolean isCore(Symbol s, Section percpu) {
+        Section sec = s.section();
+        if (sec == null || s.name().isEmpty()) {
             return false;
         }
-        if (s.shndx() == percpu) {
+        if (sec == percpu) {
             return true;
         }
-        ElfImage.Section sec = secs.get(s.shndx());
-        return sec.has(ElfImage.SHF_ALLOC) && !NOT_KEPT.contains(sec.name()) && !sec.name().startsWith(".init");
+        return sec.isAlloc() && !NOT_KEPT.contains(sec.name()) && !sec.name().startsWith(".init");
     }
 
     /** Names whose n-th occurrence is a different symbol in the core list than in the full list. */
-    private static Set<String> loadOrderDependent(List<ElfImage.Sym> syms, List<String> coreNames,
-            List<Integer> coreIndex) {
+    private static Set<String> loadOrderDependent(List<Symbol> syms, List<String> coreNames, List<Integer> coreIndex) {
         Map<String, List<Integer>> full = new HashMap<>();
-        for (ElfImage.Sym s : syms) {
-            if (s.index() > 0 && s.shndx() != ElfImage.SHN_UNDEF && !s.name().isEmpty()) {
+        for (Symbol s : syms) {
+            // module_kallsyms_on_each_symbol skips only undefined symbols.
+            if (!s.isUndefined() && !s.name().isEmpty()) {
                 full.computeIfAbsent(s.name(), k -> new ArrayList<>(1)).add(s.index());
             }
         }
@@ -93,15 +102,14 @@ final class ModuleSymtab {
     }
 
     /** The name the kernel knows the module by: modinfo "name=", else the file name with - → _. */
-    private static String moduleName(Path file, ElfImage elf) {
-        var modinfo = elf.section(".modinfo");
-        if (modinfo.isPresent()) {
-            byte[] data = elf.bytes().array();
-            int p = (int) modinfo.get().offset();
-            int end = (int) Math.min(p + modinfo.get().size(), data.length);
-            while (p < end) {
+    private static String moduleName(Path file, ElfFile elf) {
+        Section modinfo = elf.section(".modinfo");
+        if (modinfo != null) {
+            byte[] data = modinfo.data();
+            int p = 0;
+            while (p < data.length) {
                 int q = p;
-                while (q < end && data[q] != 0) {
+                while (q < data.length && data[q] != 0) {
                     q++;
                 }
                 String entry = new String(data, p, q - p, StandardCharsets.ISO_8859_1);
@@ -113,24 +121,5 @@ final class ModuleSymtab {
         }
         String n = file.getFileName().toString();
         return n.substring(0, n.indexOf(".ko")).replace('-', '_');
-    }
-
-    private static byte[] bytes(Path file) {
-        String n = file.getFileName().toString();
-        try {
-            if (n.endsWith(".ko")) {
-                return Files.readAllBytes(file);
-            }
-            if (n.endsWith(".zst")) {
-                throw new KelpException(file + ": zstd-compressed modules are not supported; decompress them"
-                        + " (zstd -d) into a directory and pass it with --modules");
-            }
-            try (InputStream in = n.endsWith(".xz") ? new XZInputStream(Files.newInputStream(file))
-                    : new GZIPInputStream(Files.newInputStream(file))) {
-                return in.readAllBytes();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

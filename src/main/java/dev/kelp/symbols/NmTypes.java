@@ -1,6 +1,8 @@
 package dev.kelp.symbols;
 
-import java.util.List;
+import dev.kelp.elf.Elf;
+import dev.kelp.elf.Section;
+import dev.kelp.elf.Symbol;
 
 /**
  * The type letters GNU nm (and so System.map and kallsyms) gives ELF symbols, and the loader's
@@ -10,65 +12,64 @@ final class NmTypes {
     private NmTypes() {}
 
     /** nm's letter for a defined or undefined symbol of an executable or object. */
-    static char nm(ElfImage.Sym s, List<ElfImage.Section> sections) {
-        boolean weak = s.bind() == ElfImage.STB_WEAK;
-        if (s.shndx() == ElfImage.SHN_UNDEF) {
-            return weak ? (s.type() == ElfImage.STT_OBJECT ? 'v' : 'w') : 'U';
+    static char nm(Symbol s) {
+        if (s.isUndefined()) {
+            return s.isWeak() ? (s.isObject() ? 'v' : 'w') : 'U';
         }
-        if (weak) {
-            return s.type() == ElfImage.STT_OBJECT ? 'V' : 'W';
+        if (s.isWeak()) {
+            return s.isObject() ? 'V' : 'W';
         }
-        if (s.bind() == ElfImage.STB_GNU_UNIQUE) {
+        if (s.bind() == Elf.STB_GNU_UNIQUE) {
             return 'u';
         }
         char c;
-        if (s.shndx() == ElfImage.SHN_ABS) {
+        if (s.isAbsolute()) {
             c = 'a';
-        } else if (s.shndx() == ElfImage.SHN_COMMON) {
+        } else if (s.isCommon()) {
             c = 'c';
-        } else if (s.shndx() >= sections.size()) {
+        } else if (s.section() == null) {
             c = '?';
         } else {
-            c = bySection(sections.get(s.shndx()));
+            c = bySection(s.section());
         }
-        return s.bind() == ElfImage.STB_LOCAL ? c : Character.toUpperCase(c);
+        return s.isLocal() ? c : Character.toUpperCase(c);
     }
 
-    private static char bySection(ElfImage.Section sec) {
-        if (sec.has(ElfImage.SHF_EXECINSTR)) {
+    private static char bySection(Section sec) {
+        if (sec.isExecutable()) {
             return 't';
         }
-        if (sec.has(ElfImage.SHF_ALLOC)) {
-            if (sec.type() == ElfImage.SHT_NOBITS) {
+        if (sec.isAlloc()) {
+            if (sec.isNobits()) {
                 return 'b';
             }
-            return sec.has(ElfImage.SHF_WRITE) ? 'd' : 'r';
+            return sec.hasFlag(Elf.SHF_WRITE) ? 'd' : 'r';
         }
         return sec.name().startsWith(".debug") ? 'N' : 'n';
     }
 
     /** kernel/module/kallsyms.c elf_type (x86: no small-data sections), lower case before export. */
-    static char module(ElfImage.Sym s, List<ElfImage.Section> sections, int percpuIndex) {
-        if (s.bind() == ElfImage.STB_WEAK) {
-            return s.type() == ElfImage.STT_OBJECT ? 'v' : 'w';
+    static char module(Symbol s, Section percpu) {
+        if (s.isWeak()) {
+            return s.isObject() ? 'v' : 'w';
         }
-        if (s.shndx() == ElfImage.SHN_UNDEF) {
+        if (s.isUndefined()) {
             return 'U';
         }
-        if (s.shndx() == ElfImage.SHN_ABS || s.shndx() == percpuIndex) {
+        if (s.isAbsolute() || (percpu != null && s.section() == percpu)) {
             return 'a';
         }
-        if (s.shndx() >= ElfImage.SHN_LORESERVE || s.shndx() >= sections.size()) {
+        Section sec = s.section();
+        if (sec == null) {
             return '?';
         }
-        ElfImage.Section sec = sections.get(s.shndx());
-        if (sec.has(ElfImage.SHF_EXECINSTR)) {
+        if (sec.isExecutable()) {
             return 't';
         }
-        if (sec.has(ElfImage.SHF_ALLOC) && sec.type() != ElfImage.SHT_NOBITS) {
-            return sec.has(ElfImage.SHF_WRITE) ? 'd' : 'r';
+        if (sec.isAlloc() && !sec.isNobits()) {
+            return sec.hasFlag(Elf.SHF_WRITE) ? 'd' : 'r';
         }
-        if (sec.type() == ElfImage.SHT_NOBITS) {
+        if (sec.isNobits()) {
             return 'b';
         }
         return sec.name().startsWith(".debug") ? 'n' : '?';

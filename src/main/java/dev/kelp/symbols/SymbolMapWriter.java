@@ -73,6 +73,9 @@ public final class SymbolMapWriter {
                     }
                     g.writeNumberField("index", s.index());
                     g.writeNumberField("sympos", s.sympos());
+                    if (o.positionDependsOnLoadOrder(s.name())) {
+                        g.writeBooleanField("loadOrderDependent", true);
+                    }
                     g.writeEndObject();
                 }
                 g.writeEndArray();

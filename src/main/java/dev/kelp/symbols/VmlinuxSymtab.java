@@ -1,5 +1,7 @@
 package dev.kelp.symbols;
 
+import dev.kelp.elf.ElfFile;
+import dev.kelp.elf.Symbol;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,32 +23,31 @@ final class VmlinuxSymtab {
     }
 
     /** The System.map the kernel build would write for this vmlinux, with FILE names attached. */
-    static List<RawSym> systemMap(ElfImage elf) {
-        List<ElfImage.Section> sections = elf.sections();
+    static List<RawSym> systemMap(ElfFile elf) {
         List<RawSym> map = new ArrayList<>();
         String file = "";
-        for (ElfImage.Sym s : elf.symbols()) {
-            if (s.type() == ElfImage.STT_FILE) {
+        for (Symbol s : elf.symbols()) {
+            if (s.isFile()) {
                 file = s.name();
                 continue;
             }
-            if (s.bind() != ElfImage.STB_LOCAL) {
+            if (!s.isLocal()) {
                 file = "";
             }
-            if (s.index() == 0 || s.type() == ElfImage.STT_SECTION || s.name().isEmpty()) {
+            if (s.isSection() || s.name().isEmpty()) {
                 continue;
             }
-            char type = NmTypes.nm(s, sections);
+            char type = NmTypes.nm(s);
             if (droppedByMksysmap(s.name(), type)) {
                 continue;
             }
-            map.add(new RawSym(s.value(), type, s.name(), "", s.bind() == ElfImage.STB_LOCAL ? file : ""));
+            map.add(new RawSym(s.value(), type, s.name(), "", s.isLocal() ? file : ""));
         }
         map.sort(Comparator.comparing(RawSym::address, Long::compareUnsigned).thenComparing(RawSym::name));
         return map;
     }
 
-    static List<RawSym> kallsyms(ElfImage elf) {
+    static List<RawSym> kallsyms(ElfFile elf) {
         return KallsymsOrder.fromSystemMap(systemMap(elf));
     }
 }
