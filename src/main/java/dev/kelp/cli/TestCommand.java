@@ -64,10 +64,14 @@ public final class TestCommand implements Callable<Integer> {
             description = "QEMU accelerator (default: ${DEFAULT-VALUE}; kvm only where it runs stock kernels).")
     String accel;
 
+    @Option(names = "--no-pvh",
+            description = "Boot the compressed image as it is, not its vmlinux through PVH (slower under TCG).")
+    boolean noPvh;
+
     @Override
     public Integer call() {
         LivepatchTest.Options options = new LivepatchTest.Options(module, kernel, vmlinuz, probe, load, loadAfter,
-                stress, timeout, keepLog, cpus, accel);
+                stress, timeout, keepLog, cpus, accel, !noPvh);
         TestReport report = LivepatchTest.run(options, System.out::println);
         return report.passed() ? 0 : 1;
     }

@@ -121,6 +121,20 @@ final class GuestScript {
                     sleep 0.05
                 done
             }
+            # Tasks with a patched function on their stack, which keeps a transition from finishing:
+            # "; old code on the stack of: COMM (pid N) in FUNC, ..." or nothing.
+            blockers() {
+                funcs=$(ls -d $SYS/*/*/ 2>/dev/null | sed 's|/$||; s|.*/||; s|,.*||' | sort -u)
+                found=
+                for s in /proc/[0-9]*/stack; do
+                    for f in $funcs; do
+                        grep -q "] $f+0x" "$s" 2>/dev/null || continue
+                        p=${s#/proc/}; p=${p%/stack}
+                        found="$found${found:+, }$(cat /proc/$p/comm 2>/dev/null) (pid $p) in $f"
+                    done
+                done
+                [ -n "$found" ] && echo "; old code on the stack of: $found" | cut -c1-240
+            }
             settled() { [ "$(cat $SYS/transition 2>/dev/null)" = 0 ]; }
             gone() { [ ! -d $SYS ]; }
             load() {
@@ -179,7 +193,7 @@ final class GuestScript {
             begin patch-transition
             [ -d $SYS ] || fail "module $LP loaded but $SYS does not exist: it is not a livepatch"
             wait_for settled || fail "transition of livepatch $LP did not finish within $T s\\
-             (enabled=$(cat $SYS/enabled), transition=$(cat $SYS/transition))"
+             (enabled=$(cat $SYS/enabled), transition=$(cat $SYS/transition))$(blockers)"
             [ "$(cat $SYS/enabled)" = 1 ] || fail "livepatch $LP is not enabled after its transition"
             ok
             """;
@@ -188,7 +202,7 @@ final class GuestScript {
             begin unpatch-transition
             echo 0 > $SYS/enabled || fail "cannot disable livepatch $LP (echo 0 > $SYS/enabled failed)"
             wait_for gone || fail "unpatch transition of livepatch $LP did not finish within $T s\\
-             (transition=$(cat $SYS/transition 2>/dev/null))"
+             (transition=$(cat $SYS/transition 2>/dev/null))$(blockers)"
             ok
             begin livepatch-unload
             rmmod $LP > /tmp/rmmod.out 2>&1 || fail "livepatch module $LP could not be unloaded: $(oneline /tmp/rmmod.out)"

@@ -4,9 +4,6 @@ import dev.kelp.util.KelpException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -91,15 +88,12 @@ public record KernelTarget(String release, Path vmlinuz, Path modulesDir) {
 
     private static final Pattern CHUNK = Pattern.compile("\\d+|\\D+");
 
+    /** Digits without leading zeros, so that length then text order is numeric order. */
     private static String strip(String digits) {
-        String s = digits.replaceFirst("^0+(?=.)", "");
-        return s;
+        return digits.replaceFirst("^0+(?=.)", "");
     }
 
-    /**
-     * The release recorded in an x86 boot image: the setup header ("HdrS" at 0x202) holds at
-     * 0x20E the offset, less 0x200, of a string that starts with the release.
-     */
+    /** The release recorded in an x86 boot image's setup header (see {@link BzImage}). */
     static Optional<String> imageRelease(Path image) {
         byte[] head = new byte[0x8000];
         int n;
@@ -108,18 +102,6 @@ public record KernelTarget(String release, Path vmlinuz, Path modulesDir) {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ByteBuffer b = ByteBuffer.wrap(head, 0, n).order(ByteOrder.LITTLE_ENDIAN);
-        if (n < 0x210 || b.getInt(0x202) != 0x53726448 /* "HdrS" */) {
-            return Optional.empty();
-        }
-        int at = Short.toUnsignedInt(b.getShort(0x20E)) + 0x200;
-        int end = at;
-        while (end < n && head[end] != 0 && head[end] != ' ') {
-            end++;
-        }
-        if (at >= n || end == at) {
-            return Optional.empty();
-        }
-        return Optional.of(new String(head, at, end - at, StandardCharsets.US_ASCII));
+        return BzImage.release(java.util.Arrays.copyOf(head, n));
     }
 }

@@ -42,10 +42,11 @@ public final class LivepatchTest {
      * command run again and again in the background (null: none); TIMEOUTSECONDS the longest a
      * transition or probe may take; KEEPLOG where to keep the console log (null: kept only on
      * failure, in a temporary file); CPUS the guest's CPUs (0: 1, or 2 with STRESS); ACCEL
-     * "tcg" or "kvm".
+     * "tcg" or "kvm"; PVH boot the image's vmlinux directly when it can (see {@link BootImage}).
      */
     public record Options(Path module, String kernel, Path vmlinuz, String probe, List<String> load,
-            List<String> loadAfter, String stress, int timeoutSeconds, Path keepLog, int cpus, String accel) {
+            List<String> loadAfter, String stress, int timeoutSeconds, Path keepLog, int cpus, String accel,
+            boolean pvh) {
         public static final int DEFAULT_TIMEOUT_SECONDS = 30;
 
         public Options {
@@ -56,57 +57,62 @@ public final class LivepatchTest {
         /** The defaults: no probe, no modules, the newest installed kernel, TCG. */
         public static Options of(Path module) {
             return new Options(module, null, null, null, List.of(), List.of(), null, DEFAULT_TIMEOUT_SECONDS,
-                    null, 0, "tcg");
+                    null, 0, "tcg", true);
         }
 
         public Options withKernel(String release) {
             return new Options(module, release, vmlinuz, probe, load, loadAfter, stress, timeoutSeconds, keepLog, cpus,
-                    accel);
+                    accel, pvh);
         }
 
         public Options withVmlinuz(Path image) {
             return new Options(module, kernel, image, probe, load, loadAfter, stress, timeoutSeconds, keepLog, cpus,
-                    accel);
+                    accel, pvh);
         }
 
         public Options withProbe(String command) {
             return new Options(module, kernel, vmlinuz, command, load, loadAfter, stress, timeoutSeconds, keepLog,
-                    cpus, accel);
+                    cpus, accel, pvh);
         }
 
         public Options withLoad(String... modules) {
             return new Options(module, kernel, vmlinuz, probe, List.of(modules), loadAfter, stress, timeoutSeconds,
-                    keepLog, cpus, accel);
+                    keepLog, cpus, accel, pvh);
         }
 
         public Options withLoadAfter(String... modules) {
             return new Options(module, kernel, vmlinuz, probe, load, List.of(modules), stress, timeoutSeconds,
-                    keepLog, cpus, accel);
+                    keepLog, cpus, accel, pvh);
         }
 
         public Options withStress(String command) {
             return new Options(module, kernel, vmlinuz, probe, load, loadAfter, command, timeoutSeconds, keepLog,
-                    cpus, accel);
+                    cpus, accel, pvh);
         }
 
         public Options withTimeout(int seconds) {
             return new Options(module, kernel, vmlinuz, probe, load, loadAfter, stress, seconds, keepLog, cpus,
-                    accel);
+                    accel, pvh);
         }
 
         public Options withKeepLog(Path file) {
             return new Options(module, kernel, vmlinuz, probe, load, loadAfter, stress, timeoutSeconds, file, cpus,
-                    accel);
+                    accel, pvh);
         }
 
         public Options withCpus(int count) {
             return new Options(module, kernel, vmlinuz, probe, load, loadAfter, stress, timeoutSeconds, keepLog,
-                    count, accel);
+                    count, accel, pvh);
+        }
+
+        public Options withPvh(boolean direct) {
+            return new Options(module, kernel, vmlinuz, probe, load, loadAfter, stress, timeoutSeconds, keepLog,
+                    cpus, accel, direct);
         }
 
         public Options withAccel(String accelerator) {
             return new Options(module, kernel, vmlinuz, probe, load, loadAfter, stress, timeoutSeconds, keepLog,
-                    cpus, accelerator);
+                    cpus, accelerator, pvh);
         }
     }
 
@@ -122,6 +128,49 @@ public final class LivepatchTest {
         validate(options);
         KernelTarget target = KernelTarget.resolve(options.kernel(), options.vmlinuz());
         String guestRelease = KernelTarget.imageRelease(target.vmlinuz()).orElse(target.release());
+        Selection selection = select(options, target);
+        int cpus = options.cpus() > 0 ? options.cpus() : options.stress() != null ? 2 : 1;
+        BootImage.Choice boot = options.pvh() ? BootImage.choose(target.vmlinuz(), BootImage.defaultCache())
+                : new BootImage.Choice(target.vmlinuz(), "image as given");
+        progress.accept(String.format(Locale.ROOT, "kelp test: %s on %s (%s, %d CPU%s, %s), timeout %d s",
+                selection.livepatch(), guestRelease, options.accel(), cpus, cpus == 1 ? "" : "s", boot.how(),
+                options.timeoutSeconds()));
+        Path work = tempDir();
+        try {
+            long t0 = System.nanoTime();
+            List<TestReport.PhaseTiming> phases = new ArrayList<>();
+            Path initrd = work.resolve("initramfs.cpio.gz");
+            long size = Initramfs.write(initrd, new Initramfs.Contents(guestRelease, selection.modules(),
+                    GuestScript.render(selection.plan(options)), options.probe(), options.stress()));
+            int count = selection.modules().modules().size();
+            phases.add(new TestReport.PhaseTiming("initramfs", "ok", QemuRun.seconds(System.nanoTime() - t0),
+                    String.format(Locale.ROOT, "%.1f MB, %d module%s", size / 1e6, count, count == 1 ? "" : "s")));
+            progress.accept(line(phases.get(0)));
+
+            QemuRun.Machine machine = new QemuRun.Machine(boot.file(), initrd, cpus, "512M", options.accel(), APPEND);
+            String reason = boot(machine, options, work.resolve("console.log"), new PhaseClock(phases, progress));
+            Path kept = keepLog(work.resolve("console.log"), options.keepLog(), reason != null);
+            TestReport report = new TestReport(reason == null, reason, selection.livepatch(), guestRelease, phases,
+                    kept, QemuRun.seconds(System.nanoTime() - t0));
+            progress.accept(String.format(Locale.ROOT, "%s (%.1f s)", report.verdict(), report.seconds()));
+            if (kept != null) {
+                progress.accept("console log: " + kept);
+            }
+            return report;
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /** The livepatch and the target modules, resolved by name, with what they need. */
+    private record Selection(ModuleSelection modules, String livepatch, List<String> load, List<String> loadAfter) {
+        GuestScript.Plan plan(Options o) {
+            return new GuestScript.Plan(livepatch, load, loadAfter, o.probe() != null, o.stress() != null,
+                    o.timeoutSeconds());
+        }
+    }
+
+    private static Selection select(Options options, KernelTarget target) {
         ModulesDep index = Files.isRegularFile(target.modulesDir().resolve("modules.dep"))
                 ? ModulesDep.read(target.modulesDir()) : null;
         ModuleSelection modules = new ModuleSelection(index);
@@ -140,44 +189,17 @@ public final class LivepatchTest {
             refuseEarlyLoad(late, livepatch.name(), load, modules);
             modules.select(late);
         }
-        int cpus = options.cpus() > 0 ? options.cpus() : options.stress() != null ? 2 : 1;
-        progress.accept(String.format(Locale.ROOT, "kelp test: %s on %s (%s, %d CPU%s), timeout %d s",
-                livepatch.name(), guestRelease, options.accel(), cpus, cpus == 1 ? "" : "s", options.timeoutSeconds()));
+        return new Selection(modules, livepatch.name(), load, loadAfter);
+    }
 
-        Path work = tempDir();
-        try {
-            long t0 = System.nanoTime();
-            Path initrd = work.resolve("initramfs.cpio.gz");
-            String init = GuestScript.render(new GuestScript.Plan(livepatch.name(), load, loadAfter,
-                    options.probe() != null, options.stress() != null, options.timeoutSeconds()));
-            long size = Initramfs.write(initrd, new Initramfs.Contents(guestRelease, modules, init, options.probe(),
-                    options.stress()));
-            List<TestReport.PhaseTiming> phases = new ArrayList<>();
-            phases.add(new TestReport.PhaseTiming("initramfs", "ok", QemuRun.seconds(System.nanoTime() - t0),
-                    String.format(Locale.ROOT, "%.1f MB, %d module%s", size / 1e6, modules.modules().size(),
-                            modules.modules().size() == 1 ? "" : "s")));
-            progress.accept(line(phases.get(0)));
-
-            Path log = work.resolve("console.log");
-            PhaseClock clock = new PhaseClock(phases, progress);
-            ConsoleMonitor monitor = new ConsoleMonitor(clock::onMarker);
-            QemuRun.Machine machine = new QemuRun.Machine(target.vmlinuz(), initrd, cpus, "512M", options.accel(),
-                    APPEND);
-            clock.qemuStart = System.nanoTime();
-            QemuRun.Outcome outcome = QemuRun.run(machine, new QemuRun.Limits(BOOT_SECONDS,
-                    options.timeoutSeconds() + PROGRESS_SLACK_SECONDS, POWEROFF_SECONDS), log, monitor);
-            String reason = Verdict.reason(monitor, outcome);
-            Path kept = keepLog(log, options.keepLog(), reason != null);
-            TestReport report = new TestReport(reason == null, reason, livepatch.name(), guestRelease, phases, kept,
-                    QemuRun.seconds(System.nanoTime() - t0));
-            progress.accept(String.format(Locale.ROOT, "%s (%.1f s)", report.verdict(), report.seconds()));
-            if (kept != null) {
-                progress.accept("console log: " + kept);
-            }
-            return report;
-        } finally {
-            deleteTree(work);
-        }
+    /** Boots the guest, following its console into LOG; returns the failure reason, or null. */
+    private static String boot(QemuRun.Machine machine, Options options, Path log, PhaseClock clock) {
+        ConsoleMonitor monitor = new ConsoleMonitor(clock::onMarker);
+        QemuRun.Limits limits = new QemuRun.Limits(BOOT_SECONDS, options.timeoutSeconds() + PROGRESS_SLACK_SECONDS,
+                POWEROFF_SECONDS);
+        clock.qemuStart = System.nanoTime();
+        QemuRun.Outcome outcome = QemuRun.run(machine, limits, log, monitor);
+        return Verdict.reason(monitor, outcome);
     }
 
     private static void validate(Options o) {
@@ -223,11 +245,15 @@ public final class LivepatchTest {
         }
     }
 
-    /** Turns markers into phase timings and progress lines as they arrive. */
+    /**
+     * Turns markers into phase timings and progress lines as they arrive. Times are the host's
+     * (when each marker reached the console): the guest's clock under emulation on a loaded
+     * machine may be calibrated wrong, and the host's time is what the user waits.
+     */
     private static final class PhaseClock {
         private final List<TestReport.PhaseTiming> phases;
         private final Consumer<String> progress;
-        private final Map<String, Double> started = new HashMap<>();
+        private final Map<String, Long> started = new HashMap<>();
         volatile long qemuStart;
 
         PhaseClock(List<TestReport.PhaseTiming> phases, Consumer<String> progress) {
@@ -236,12 +262,18 @@ public final class LivepatchTest {
         }
 
         void onMarker(ConsoleMonitor.Marker m) {
+            if (m.phase().equals("result")) {
+                return;
+            }
             switch (m.status()) {
-                case "start" -> started.put(m.phase(), m.uptime());
-                case "info" -> progress.accept(String.format(Locale.ROOT, "  %-20s %s", m.phase(), m.detail()));
+                case "start" -> started.put(m.phase(), m.hostNanos());
+                case "info" -> {
+                    phases.add(new TestReport.PhaseTiming(m.phase(), "info", 0, m.detail()));
+                    progress.accept(String.format(Locale.ROOT, "  %-20s %8s  %s", m.phase(), "", m.detail()));
+                }
                 case "ok", "fail" -> {
                     double seconds = m.phase().equals("boot") ? QemuRun.seconds(m.hostNanos() - qemuStart)
-                            : m.uptime() - started.getOrDefault(m.phase(), m.uptime());
+                            : QemuRun.seconds(m.hostNanos() - started.getOrDefault(m.phase(), m.hostNanos()));
                     TestReport.PhaseTiming t = new TestReport.PhaseTiming(m.phase(), m.status(), seconds, m.detail());
                     phases.add(t);
                     progress.accept(line(t));

@@ -40,6 +40,9 @@ public record ModInfo(String name, List<String> depends, boolean livepatch, Stri
         if (name == null || name.isBlank()) {
             throw new KelpException(what + ": .modinfo has no name= entry (was it linked by kbuild's modpost?)");
         }
+        if (!name.matches("[A-Za-z0-9_-]+")) {
+            throw new KelpException(what + ": .modinfo name '" + name + "' is not a valid module name");
+        }
         return new ModInfo(canonical(name), List.copyOf(depends), livepatch, vermagic);
     }
 
