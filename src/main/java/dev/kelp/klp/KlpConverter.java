@@ -114,7 +114,8 @@ public final class KlpConverter {
                 if (s == null || !s.isUndefined() || s.name().isEmpty()) {
                     continue;
                 }
-                Decision d = decisions.computeIfAbsent(s.name(), rules::decide);
+                Decision d = decisions.computeIfAbsent(s.name(), n -> weakUnknown(s) ? new Decision.Keep(
+                        "weak and defined nowhere: the loader leaves it 0") : rules.decide(n));
                 if (d instanceof Decision.Keep) {
                     if (!kept.contains(s.name())) {
                         kept.add(s.name());
@@ -170,6 +171,12 @@ public final class KlpConverter {
         checkResult();
         problems.throwIfAny();
         return new Result(written, kept, removed);
+    }
+
+    /** A weak undefined symbol nobody defines is legal: the module loader resolves it to 0. */
+    private boolean weakUnknown(Symbol s) {
+        return s.isWeak() && !s.name().startsWith(KlpNames.LABEL_PREFIX) && oracle.exporter(s.name()).isEmpty()
+                && oracle.objectsDefining(s.name()).isEmpty();
     }
 
     private void requireLivepatchModinfo() {
