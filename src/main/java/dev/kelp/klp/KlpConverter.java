@@ -83,7 +83,7 @@ public final class KlpConverter {
     }
 
     /** A relocation to move: where it is now and what it becomes. */
-    private record Move(RelocationSection from, Relocation rel, Section target, Symbol original,
+    private record Move(RelocationSection from, Relocation rel, Section target,
             Decision.Convert decision, int symType) {}
 
     private Result run() {
@@ -122,7 +122,7 @@ public final class KlpConverter {
                     }
                 } else if (d instanceof Decision.Convert c) {
                     converted.add(s);
-                    moves.add(new Move(r, rel, r.target(), s, c, s.type()));
+                    moves.add(new Move(r, rel, r.target(), c, s.type()));
                 }
             }
         }
@@ -142,7 +142,7 @@ public final class KlpConverter {
                 int type = (rec.flags() & SideBand.FLAG_FUNC) != 0 ? Elf.STT_FUNC
                         : (rec.flags() & SideBand.FLAG_OBJECT) != 0 ? Elf.STT_OBJECT : Elf.STT_NOTYPE;
                 moves.add(new Move(null, new Relocation(rec.offset(), rec.type(), null, rec.addend()), rec.target(),
-                        null, c, type));
+                        c, type));
             } else if (d instanceof Decision.Refuse f) {
                 problems.error(rec.name(), f.message() + " (side-band record " + rec.number() + ", "
                         + rec.target().name() + "+0x" + Long.toHexString(rec.offset()) + ")");
@@ -157,7 +157,9 @@ public final class KlpConverter {
         }
         problems.throwIfAny();
 
-        List<KlpRelocation> written = write(live, symtab);
+        Set<String> convertedNames = new java.util.HashSet<>();
+        converted.forEach(sym -> convertedNames.add(sym.name()));
+        List<KlpRelocation> written = write(live, symtab, convertedNames);
         List<String> removed = new ArrayList<>();
         detachStaging(stagingSet);
         for (Section s : staging) {
@@ -250,7 +252,7 @@ public final class KlpConverter {
         return ok;
     }
 
-    private List<KlpRelocation> write(List<Move> moves, SymbolTable symtab) {
+    private List<KlpRelocation> write(List<Move> moves, SymbolTable symtab, Set<String> convertedNames) {
         Map<String, Symbol> klpSymbols = new HashMap<>();
         for (Symbol s : symtab.symbols()) {
             if (s.isLivepatch()) {
@@ -284,8 +286,6 @@ public final class KlpConverter {
         }
         // References from sections the loader never relocates (debug information) to converted
         // symbols go too: nothing could resolve them.
-        Set<String> convertedNames = new java.util.HashSet<>();
-        moves.stream().filter(m -> m.original() != null).forEach(m -> convertedNames.add(m.original().name()));
         for (RelocationSection r : elf.relocationSections()) {
             if (r.isLivepatch() || r.target() == null || r.target().isAlloc()) {
                 continue;
