@@ -234,6 +234,31 @@ class KlpConvertTest {
     }
 
     @Test
+    void aConvertedModuleConvertsToItself() {
+        ElfFile once = ElfFile.read(TestModules.build("uc1"));
+        KlpConverter.convert(once, TestModules.oracle(), KlpConverter.Options.defaults());
+        byte[] first = once.toBytes();
+        ElfFile again = ElfFile.read("uc1-converted", first);
+        KlpConverter.Result r = KlpConverter.convert(again, TestModules.oracle(), KlpConverter.Options.defaults());
+        assertThat(r.relocations()).isEmpty();
+        assertThat(again.toBytes()).isEqualTo(first);
+    }
+
+    @Test
+    void aModuleWithTooManySectionsForThe61LoaderIsRefused() {
+        ElfFile elf = ElfFile.read(TestModules.build("uc1"));
+        for (int i = 0; elf.sections().size() + 1 < Elf.SHN_LORESERVE; i++) {
+            elf.addSection(new Section(".kelp.filler." + i, Elf.SHT_PROGBITS));
+        }
+        assertThatThrownBy(() -> KlpConverter.convert(elf, TestModules.oracle(), KlpConverter.Options.defaults()))
+                .isInstanceOfSatisfying(KlpConversionException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(2);
+                    assertThat(e.problems()).singleElement().asString().contains("sections")
+                            .contains("extended section numbering");
+                });
+    }
+
+    @Test
     void klpConvertSymbolMapGivesTheSameResultAndCannotGuessPositions() {
         Path map = tmp.resolve("symbols.klp");
         SymbolMapWriter.writeKlpConvert(TestModules.database(), map);
