@@ -377,6 +377,20 @@ public final class ElfFile {
         structureChanged();
     }
 
+    /**
+     * The symbols of {@link #symtab()} grouped by defining section, each list in symbol order
+     * (a fresh map: build it once, not per section).
+     */
+    public Map<Section, List<Symbol>> symbolsBySection() {
+        Map<Section, List<Symbol>> m = new IdentityHashMap<>();
+        for (Symbol s : symbols()) {
+            if (s.section() != null) {
+                m.computeIfAbsent(s.section(), k -> new ArrayList<>(2)).add(s);
+            }
+        }
+        return m;
+    }
+
     /** The first symbol of {@link #symtab()} with this name, or null (a linear search). */
     public Symbol findSymbol(String symbolName) {
         for (Symbol s : symbols()) {

@@ -31,6 +31,7 @@ class EditTest {
         Section unused = elf.section(".text.unused_fn");
         assertThat(unused).isNotNull();
         assertThat(elf.relocationsFor(unused)).extracting(Section::name).containsExactly(".rela.text.unused_fn");
+        assertThat(elf.symbolsBySection().get(unused)).extracting(Symbol::name).contains("unused_fn");
         List<String> middleRelocsBefore = relocSymbols(elf, ".text.middle");
 
         elf.removeSection(unused);
@@ -133,6 +134,22 @@ class EditTest {
                 .hasMessageContaining("cannot write").hasMessageContaining("'leaf'")
                 .hasMessageContaining(".rela.text.middle");
         assertThat(tmp.resolve("bad.o")).doesNotExist();
+    }
+
+    @Test
+    void writingOverTheMappedInputReplacesItSafely() {
+        Path obj = compile();
+        byte[] expected = ElfFile.read(obj).toBytes();
+        ElfFile elf = ElfFile.read(obj);
+        elf.section(".text.top").setName(".text.top_renamed");
+        elf.write(obj);
+        ElfFile back = ElfFile.read(obj);
+        assertThat(back.section(".text.top_renamed")).isNotNull();
+        assertThat(back.relocationsFor(back.section(".text.top_renamed"))).extracting(Section::name)
+                .containsExactly(".rela.text.top");
+        assertThat(back.section(".text.top_renamed").data()).isEqualTo(ElfFile.read("expected", expected)
+                .section(".text.top").data());
+        Tools.readelf(obj, "-a", "-W");
     }
 
     private static Symbol symbolNamed(ElfFile elf, String name) {

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Mutated real objects (byte changes aimed at the ELF structures, and truncations): reading and
@@ -40,11 +41,20 @@ class MutationPropertyTest {
             @ForAll @IntRange(min = 1, max = 12) int mutations, @ForAll long seed) {
         byte[] original = OBJECTS.get(fileChoice % OBJECTS.size());
         byte[] image = mutate(original, mutations, new Random(seed));
+        String outcome;
         try {
             InspectAll.touch(ElfFile.read("mutated.o", image));
+            outcome = "read";
         } catch (ElfFormatException e) {
             assertThat(e.getMessage()).startsWith("mutated.o: ").contains("(at offset 0x");
+            outcome = "rejected";
         }
+        Statistics.collect(outcome);
+        // Both outcomes must be common, else the mutations do not probe the reader's checks.
+        Statistics.coverage(c -> {
+            c.check("rejected").percentage(p -> p > 20);
+            c.check("read").percentage(p -> p > 5);
+        });
     }
 
     /** Changes bytes mostly where they matter: headers, section headers, symbols, relocations. */
