@@ -15,12 +15,13 @@ import picocli.CommandLine.Command;
         description = "Turns a Linux kernel fix into a verified livepatch module.",
         subcommands = {
             CommandLine.HelpCommand.class,
-            ClonesCommand.class,
-            SymbolsCommand.class,
             InspectCommand.class,
-            TestCommand.class,
-            DiffCommand.class,
             ChecksumCommand.class,
+            DiffCommand.class,
+            SymbolsCommand.class,
+            ConvertCommand.class,
+            TestCommand.class,
+            ClonesCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,68 @@
+package dev.kelp.klp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * klp names parse back the way the 6.1 kernel reads them ({@code ".klp.sym.%55[^.].%511[^,],%lu"}):
+ * the object stops at the first '.', the symbol at the ',' before the position, and symbol
+ * names may contain '.' (GCC clones such as {@code foo.isra.0}).
+ */
+class KlpNamesTest {
+    private static final String ALPHA = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+    /** A random string of 1..max characters drawn from the letters plus {@code extra}. */
+    private static String word(Random r, String extra, int max) {
+        String chars = ALPHA + extra;
+        StringBuilder b = new StringBuilder();
+        for (int n = 1 + r.nextInt(max); n > 0; n--) {
+            b.append(chars.charAt(r.nextInt(chars.length())));
+        }
+        return b.toString();
+    }
+
+    @Test
+    void symbolNamesRoundTrip() {
+        Random r = new Random(6);
+        for (int t = 0; t < 1000; t++) {
+            String object = word(r, "_09", 55);
+            String symbol = word(r, "_.$", 511);
+            int sympos = r.nextInt(100001);
+            assertThat(KlpNames.objectProblem(object)).isEmpty();
+            assertThat(KlpNames.symbolProblem(symbol)).isEmpty();
+            KlpNames.KlpSymbolName p = KlpNames.parseSymbol(KlpNames.symbol(object, symbol, sympos)).orElseThrow();
+            assertThat(p).isEqualTo(new KlpNames.KlpSymbolName(object, symbol, sympos));
+        }
+    }
+
+    @Test
+    void labelsRoundTrip() {
+        Random r = new Random(7);
+        for (int t = 0; t < 1000; t++) {
+            String lp = word(r, "", 55);
+            String object = word(r, "", 55);
+            String symbol = word(r, "._", 100);
+            int pos = r.nextInt(1001);
+            String label = KlpNames.LABEL_PREFIX + lp + "." + object + "." + symbol + "," + pos;
+            assertThat(KlpNames.parseLabel(label)).contains(new KlpNames.Label(lp, object, symbol, pos));
+        }
+    }
+
+    @Test
+    void limitsAreTheKernels() {
+        assertThat(KlpNames.objectProblem("a".repeat(55))).isEmpty();
+        assertThat(KlpNames.objectProblem("a".repeat(56))).get().asString().contains("at most 55");
+        assertThat(KlpNames.objectProblem("nf.conntrack")).get().asString().contains("'.'");
+        assertThat(KlpNames.symbolProblem("s".repeat(511))).isEmpty();
+        assertThat(KlpNames.symbolProblem("s".repeat(512))).get().asString().contains("at most 511");
+        assertThat(KlpNames.symbolProblem("a,b")).get().asString().contains("','");
+        assertThat(KlpNames.parseSymbol(".klp.sym.vmlinux.printk")).isEmpty();
+        assertThat(KlpNames.parseSymbol(".klp.sym.vmlinux.printk,x")).isEmpty();
+        assertThat(KlpNames.relaSection("vmlinux", ".text.cmdline_proc_show"))
+                .isEqualTo(".klp.rela.vmlinux.text.cmdline_proc_show");
+        assertThat(KlpNames.relaSection("btrfs", "__jump_table")).isEqualTo(".klp.rela.btrfs.__jump_table");
+        assertThat(KlpNames.parseRelaObject(".klp.rela.nf_conntrack.text")).contains("nf_conntrack");
+    }
+}
