@@ -71,6 +71,29 @@ final class SymbolSourceOptions {
             }
             return SymbolMapOracle.read(source.symbolMap);
         }
+        List<SymbolSource> sources = kernelSources();
+        KernelSymbols db = KernelSymbols.load(sources);
+        if (db.exports().isEmpty() && symvers == null) {
+            Path headers = headersSymvers(db);
+            if (headers == null) {
+                throw new KelpException("no Module.symvers found for the target kernel: give --symvers FILE (kelp"
+                        + " must know which symbols vmlinux exports)");
+            }
+            sources.add(new SymbolSource.Symvers(headers));
+            db = KernelSymbols.load(sources);
+        }
+        return new DatabaseOracle(db);
+    }
+
+    /**
+     * The kernel sources named by the options (not a symbol map, which is no kernel): one vmlinux
+     * source, then --modules and --symvers replacing what --kernel implies.
+     */
+    List<SymbolSource> kernelSources() {
+        if (source == null || source.symbolMap != null) {
+            throw new KelpException("give the target kernel: --kernel RELEASE, --vmlinuz FILE, --kallsyms FILE,"
+                    + " --vmlinux FILE or --system-map FILE");
+        }
         List<SymbolSource> sources = new ArrayList<>();
         if (source.release != null) {
             sources.addAll(SymbolSource.forRelease(source.release));
@@ -91,17 +114,7 @@ final class SymbolSourceOptions {
             sources.removeIf(s -> s instanceof SymbolSource.Symvers);
             sources.add(new SymbolSource.Symvers(symvers));
         }
-        KernelSymbols db = KernelSymbols.load(sources);
-        if (db.exports().isEmpty() && symvers == null) {
-            Path headers = headersSymvers(db);
-            if (headers == null) {
-                throw new KelpException("no Module.symvers found for the target kernel: give --symvers FILE (kelp"
-                        + " must know which symbols vmlinux exports)");
-            }
-            sources.add(new SymbolSource.Symvers(headers));
-            db = KernelSymbols.load(sources);
-        }
-        return new DatabaseOracle(db);
+        return sources;
     }
 
     /** The installed headers' Module.symvers for the release in the image's banner, or null. */
