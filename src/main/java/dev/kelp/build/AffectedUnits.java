@@ -66,16 +66,25 @@ public final class AffectedUnits {
      * @throws KelpException exit 2 listing every refused file; exit 3 when no unit is affected
      */
     public static Result compute(PreparedTree tree, List<PatchFile> patches) {
-        return compute(tree.srcDir(), tree.objDir(), KbuildUnits.load(tree), patches);
+        return compute(tree.srcDir(), tree.objDir(), () -> KbuildUnits.load(tree), patches);
     }
 
-    static Result compute(Path srcDir, Path objDir, KbuildUnits units, List<PatchFile> patches) {
+    /** {@code unitsSource} is asked only when no file is refused: the unit database may cost a kbuild dry run. */
+    static Result compute(Path srcDir, Path objDir, java.util.function.Supplier<KbuildUnits> unitsSource, List<PatchFile> patches) {
         Map<String, PatchFile.FileChange> touched = new LinkedHashMap<>();
         for (PatchFile p : patches) {
             for (PatchFile.FileChange c : p.files()) {
                 touched.putIfAbsent(c.path(), c);
             }
         }
+        List<String> early = new ArrayList<>();
+        for (String path : touched.keySet()) {
+            RefusalRules.refusal(path).ifPresent(r -> early.add(path + ": " + r));
+        }
+        if (!early.isEmpty()) {
+            throw refused(early);
+        }
+        KbuildUnits units = unitsSource.get();
         List<String> refusals = new ArrayList<>();
         List<Ignored> ignored = new ArrayList<>();
         Map<String, Affected> affected = new LinkedHashMap<>();
@@ -104,8 +113,7 @@ public final class AffectedUnits {
             }
         }
         if (!refusals.isEmpty()) {
-            throw new KelpException("cannot live patch " + (refusals.size() == 1 ? "this change" : "these changes") + ": "
-                    + String.join("; ", refusals), KelpException.UNSUPPORTED, null);
+            throw refused(refusals);
         }
         List<Affected> skipped = new ArrayList<>();
         if (!includedFiles.isEmpty()) {
@@ -117,6 +125,11 @@ public final class AffectedUnits {
                     KelpException.NO_CHANGE, null);
         }
         return new Result(List.copyOf(affected.values()), List.copyOf(ignored), List.copyOf(skipped));
+    }
+
+    private static KelpException refused(List<String> refusals) {
+        return new KelpException("cannot live patch " + (refusals.size() == 1 ? "this change" : "these changes") + ": "
+                + String.join("; ", refusals), KelpException.UNSUPPORTED, null);
     }
 
     private static void includers(Path srcDir, Path objDir, KbuildUnits units, Set<String> files,

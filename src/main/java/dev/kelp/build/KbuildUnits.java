@@ -89,9 +89,11 @@ public final class KbuildUnits {
     private static void dryRun(PreparedTree tree, Path out) {
         // -k: a dry run still stops at targets it cannot make (Debian's certs/signing_key.pem);
         // the rest of the tree is listed all the same. Output goes to a file: it is ~160 MB.
-        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "exec \"${@:2}\" > \"$1\" 2>/dev/null; true", "kelp-dry-run",
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "\"${@:2}\" > \"$1\" 2>/dev/null; true", "kelp-dry-run",
                 out.toString()));
-        cmd.addAll(tree.kbuild().make(tree.srcDir(), tree.objDir(), 1, List.of("-n", "-k", "vmlinux", "modules")).command());
+        // not -s: the quiet "CC [M]" echo lines are what tells module units apart
+        cmd.addAll(tree.kbuild().make(tree.srcDir(), tree.objDir(), 1, List.of("-n", "-k", "vmlinux", "modules")).command()
+                .stream().filter(a -> !a.equals("-s")).toList());
         dev.kelp.util.Proc.of(cmd).verbose(tree.kbuild().verbose()).timeout(java.time.Duration.ofMinutes(20))
                 .check("listing the units kbuild builds for " + tree.target().release());
     }

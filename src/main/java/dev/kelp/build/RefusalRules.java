@@ -38,7 +38,9 @@ final class RefusalRules {
     static final List<Rule> RULES = List.of(
             new Rule(endsWith(".S", ".s"), "assembly cannot be live patched: livepatching replaces C functions through their ftrace entry, and assembly has none"),
             new Rule(under("lib/"), "lib/ cannot be live patched: its objects go into lib.a, are linked only when referenced and partly built without ftrace entries (kpatch-build and klp-build refuse it too)"),
-            new Rule(p -> p.contains("/vdso/") || p.startsWith("arch/x86/entry/vsyscall/"), "the vDSO runs in user space, mapped into every process: a livepatch cannot change it"),
+            // vma.c and extable.c are kernel code that maps the vDSO; the rest of the directory is the vDSO
+            new Rule(p -> p.contains("/vdso/") && !named("vma.c", "extable.c").test(p),
+                    "the vDSO runs in user space, mapped into every process: a livepatch cannot change it"),
             new Rule(under("arch/x86/boot/"), "boot code runs before the kernel and is not part of the running image"),
             new Rule(under("arch/x86/realmode/"), "real-mode trampolines are copied and run outside the kernel's ftrace-patchable text"),
             new Rule(under("arch/x86/purgatory/"), "purgatory runs between kernels (kexec) and is not part of the running image"),

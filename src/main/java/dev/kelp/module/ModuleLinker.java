@@ -51,6 +51,10 @@ public final class ModuleLinker {
             for (int i = 0; i < patchObjects.size(); i++) {
                 String name = "kelp_patch_" + i + ".o";
                 Files.copy(patchObjects.get(i), workDir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                // kbuild links an object that has no source as it is, but modpost reads every
+                // object's .cmd file (for srcversion): give it one that names no sources
+                Files.writeString(workDir.resolve("." + name + ".cmd"), "cmd_" + workDir.toAbsolutePath().resolve(name)
+                        + " := kelp: prebuilt livepatch object\n");
                 names.add(name);
             }
             Files.writeString(workDir.resolve("Kbuild"), GlueGenerator.kbuildFile(model.name(), GLUE + ".o", names));
