@@ -39,6 +39,9 @@ public record Kbuild(Target target, Path compatDir, boolean verbose) {
             cmd.add("-s");
         }
         cmd.addAll(targets);
-        return Proc.of(cmd).verbose(verbose).timeout(Duration.ofHours(2));
+        // C locale: compiler messages in plain ASCII, as kelp quotes them (kbuild unexports
+        // LC_ALL, so LANG and the two categories that matter are set instead)
+        return Proc.of(cmd).verbose(verbose).timeout(Duration.ofHours(2))
+                .env("LANG", "C").env("LC_CTYPE", "C").env("LC_MESSAGES", "C");
     }
 }

@@ -99,13 +99,16 @@ public final class UnitBuilder {
         }
     }
 
-    /** The compiler's error lines (and a little context), not make's noise. */
+    /** The compiler's messages (paths relative to the kernel tree), without make's own noise. */
     static String compilerErrors(Proc.Result r) {
         List<String> keep = new ArrayList<>();
         for (String line : (r.stderr() + "\n" + r.stdout()).split("\n")) {
-            if (line.contains("error:") || line.contains("Error ") || line.contains("In function")
-                    || line.matches("^\\S+:\\d+:\\d+: .*") || line.startsWith("make")) {
-                keep.add(line);
+            if (line.startsWith("make") || line.isBlank()) {
+                continue;
+            }
+            if (line.contains("error:") || line.contains("warning:") || line.contains("In function")
+                    || line.matches("^\\S+:\\d+:\\d+: .*")) {
+                keep.add(line.startsWith("../") ? line.substring(3) : line);
             }
         }
         if (keep.isEmpty()) {

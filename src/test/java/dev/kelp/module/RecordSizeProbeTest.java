@@ -14,7 +14,7 @@ class RecordSizeProbeTest {
     void readsTheSizesTheTargetKernelDefines(@TempDir Path dir) {
         List<RecordSizeProbe.Question> x86 = List.of(
                 new RecordSizeProbe.Question("__bug_table", "struct bug_entry", "linux/bug.h", "CONFIG_GENERIC_BUG"),
-                new RecordSizeProbe.Question("__ex_table", "struct exception_table_entry", "linux/extable.h", null),
+                new RecordSizeProbe.Question("__ex_table", "struct exception_table_entry", "asm/extable.h", null),
                 new RecordSizeProbe.Question("__jump_table", "struct jump_entry", "linux/jump_label.h", "CONFIG_JUMP_LABEL"),
                 new RecordSizeProbe.Question(".altinstructions", "struct alt_instr", "asm/alternative.h", null),
                 new RecordSizeProbe.Question(".orc_unwind", "struct orc_entry", "asm/orc_types.h", "CONFIG_UNWINDER_ORC"),
