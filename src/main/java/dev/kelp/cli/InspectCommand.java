@@ -6,6 +6,7 @@ import dev.kelp.elf.inspect.ModinfoView;
 import dev.kelp.elf.inspect.RelocationsView;
 import dev.kelp.elf.inspect.SectionsView;
 import dev.kelp.elf.inspect.SymbolsView;
+import dev.kelp.klp.LivepatchView;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +34,15 @@ public final class InspectCommand implements Runnable {
     @Option(names = "--modinfo", description = "Show a module's .modinfo entries.")
     boolean modinfo;
 
+    @Option(names = "--livepatch", description = "Show a livepatch module's patched functions and klp relocations.")
+    boolean livepatch;
+
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "ELF64 objects or kernel modules.")
     List<Path> files;
 
     @Override
     public void run() {
-        boolean all = !(sections || symbols || relocs || modinfo);
+        boolean all = !(sections || symbols || relocs || modinfo || livepatch);
         List<ElfView> views = new ArrayList<>();
         if (all || sections) {
             views.add(new SectionsView());
@@ -51,6 +55,9 @@ public final class InspectCommand implements Runnable {
         }
         if (all || modinfo) {
             views.add(new ModinfoView());
+        }
+        if (all || livepatch) {
+            views.add(new LivepatchView());
         }
         Inspector inspector = new Inspector(views);
         String out = json ? inspector.json(files) : inspector.text(files);

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             TestCommand.class,
             DiffCommand.class,
             ChecksumCommand.class,
+            ConvertCommand.class,
         })
 public final class Main implements Runnable {
 
