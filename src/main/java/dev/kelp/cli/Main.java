@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             DiffCommand.class,
             ChecksumCommand.class,
             ConvertCommand.class,
+            BuildCommand.class,
         })
 public final class Main implements Runnable {
 
