@@ -2,12 +2,7 @@ package dev.kelp.klp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.AlphaChars;
-import net.jqwik.api.constraints.Chars;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.StringLength;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,23 +11,49 @@ import org.junit.jupiter.api.Test;
  * names may contain '.' (GCC clones such as {@code foo.isra.0}).
  */
 class KlpNamesTest {
-    @Property
-    void symbolNamesRoundTrip(@ForAll @AlphaChars @Chars({'_', '0', '9'}) @StringLength(min = 1, max = 55) String object,
-            @ForAll @AlphaChars @Chars({'_', '.', '$'}) @StringLength(min = 1, max = 511) String symbol,
-            @ForAll @IntRange(min = 0, max = 100000) int sympos) {
-        assertThat(KlpNames.objectProblem(object)).isEmpty();
-        assertThat(KlpNames.symbolProblem(symbol)).isEmpty();
-        KlpNames.KlpSymbolName p = KlpNames.parseSymbol(KlpNames.symbol(object, symbol, sympos)).orElseThrow();
-        assertThat(p).isEqualTo(new KlpNames.KlpSymbolName(object, symbol, sympos));
+    private static final String ALPHA = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+    /** A random string of {@code min..max} characters from {@code chars}. */
+    private static String randomString(Random r, String chars, int min, int max) {
+        StringBuilder b = new StringBuilder();
+        int n = min + r.nextInt(max - min + 1);
+        for (int i = 0; i < n; i++) {
+            b.append(chars.charAt(r.nextInt(chars.length())));
+        }
+        return b.toString();
     }
 
-    @Property
-    void labelsRoundTrip(@ForAll @AlphaChars @StringLength(min = 1, max = 55) String lp,
-            @ForAll @AlphaChars @StringLength(min = 1, max = 55) String object,
-            @ForAll @AlphaChars @Chars({'.', '_'}) @StringLength(min = 1, max = 100) String symbol,
-            @ForAll @IntRange(min = 0, max = 1000) int pos) {
-        String label = KlpNames.LABEL_PREFIX + lp + "." + object + "." + symbol + "," + pos;
-        assertThat(KlpNames.parseLabel(label)).contains(new KlpNames.Label(lp, object, symbol, pos));
+    /** Seeded random inputs, so that a failure names the seed that reproduces it. */
+    @Test
+    void symbolNamesRoundTrip() {
+        Random seeds = new Random(7);
+        for (int t = 0; t < 1000; t++) {
+            long seed = seeds.nextLong();
+            Random r = new Random(seed);
+            String object = randomString(r, ALPHA + "_09", 1, 55);
+            String symbol = randomString(r, ALPHA + "_.$", 1, 511);
+            int sympos = r.nextInt(100001);
+            String at = "seed " + seed;
+            assertThat(KlpNames.objectProblem(object)).as(at).isEmpty();
+            assertThat(KlpNames.symbolProblem(symbol)).as(at).isEmpty();
+            KlpNames.KlpSymbolName p = KlpNames.parseSymbol(KlpNames.symbol(object, symbol, sympos)).orElseThrow();
+            assertThat(p).as(at).isEqualTo(new KlpNames.KlpSymbolName(object, symbol, sympos));
+        }
+    }
+
+    @Test
+    void labelsRoundTrip() {
+        Random seeds = new Random(11);
+        for (int t = 0; t < 1000; t++) {
+            long seed = seeds.nextLong();
+            Random r = new Random(seed);
+            String lp = randomString(r, ALPHA, 1, 55);
+            String object = randomString(r, ALPHA, 1, 55);
+            String symbol = randomString(r, ALPHA + "._", 1, 100);
+            int pos = r.nextInt(1001);
+            String label = KlpNames.LABEL_PREFIX + lp + "." + object + "." + symbol + "," + pos;
+            assertThat(KlpNames.parseLabel(label)).as("seed " + seed).contains(new KlpNames.Label(lp, object, symbol, pos));
+        }
     }
 
     @Test
