@@ -51,6 +51,16 @@ final class TestModules {
         return new DatabaseOracle(database());
     }
 
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
+    }
+
     /** Builds the module in directory {@code dir} of the test sources; returns the linked .ko. */
     static synchronized Path build(String dir) {
         Path ko = BUILT.get(dir);
@@ -60,6 +70,8 @@ final class TestModules {
         try {
             if (workDir == null) {
                 workDir = Files.createTempDirectory("kelp-klp-modules-");
+                Path dirToDelete = workDir;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dirToDelete)));
                 Files.copy(SOURCES.resolve("common.h"), workDir.resolve("common.h"));
             }
             Path src = SOURCES.resolve(dir);
