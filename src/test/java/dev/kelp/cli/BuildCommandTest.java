@@ -55,10 +55,11 @@ class BuildCommandTest {
                  static int cmdline_proc_show(struct seq_file *m, void *v)
                  {
                 -	seq_puts(m, this_line_is_not_in_the_kernel);
-                +	seq_puts(m, saved_command_line);
+                +	seq_puts(m, "kelp");
                  	seq_putc(m, '\\n');
                  	return 0;
                  }
+                \s
                 """);
         Path ko = dir.resolve("stale.ko");
         Run r = kelp("build", "--patch", p.toString(), "-o", ko.toString());
