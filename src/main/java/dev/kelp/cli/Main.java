@@ -15,12 +15,13 @@ import picocli.CommandLine.Command;
         description = "Turns a Linux kernel fix into a verified livepatch module.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            BuildCommand.class,
+            TestCommand.class,
             InspectCommand.class,
             ChecksumCommand.class,
             DiffCommand.class,
             SymbolsCommand.class,
             ConvertCommand.class,
-            TestCommand.class,
             ClonesCommand.class,
         })
 public final class Main implements Runnable {
