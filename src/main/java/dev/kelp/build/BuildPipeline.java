@@ -1,0 +1,188 @@
+package dev.kelp.build;
+
+import dev.kelp.module.KernelHeaders;
+import dev.kelp.module.LivepatchModel;
+import dev.kelp.module.ModuleLinker;
+import dev.kelp.module.RecordSizeProbe;
+import dev.kelp.util.KelpException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * {@code kelp build}, stage by stage: target and tree, affected units, two builds per unit, diff,
+ * glue and link, conversion, checks and report. Each stage prints one progress line with its
+ * elapsed time. The differ, the converter and the architecture's special-section table are
+ * given by the caller (the CLI wires them).
+ */
+public final class BuildPipeline {
+
+    /**
+     * What to build.
+     *
+     * @param patches   the patches, applied in order
+     * @param name      the livepatch module's name
+     * @param out       the .ko to write
+     * @param kernel    the release (empty: the newest installed)
+     * @param source    tarball or directory (empty: Debian's linux-source tarball)
+     * @param cacheRoot the build cache
+     * @param jobs      parallel jobs
+     * @param replace   atomic replace
+     * @param keepWork  keep the run's work tree
+     * @param verbose   show commands
+     */
+    public record Request(List<Path> patches, String name, Path out, Optional<String> kernel, Optional<Path> source,
+            Path cacheRoot, int jobs, boolean replace, boolean keepWork, boolean verbose) {
+    }
+
+    private final UnitDiffer differ;
+    private final KlpConverter converter;
+    private final List<RecordSizeProbe.Question> recordSizeQuestions;
+    private final Consumer<String> progress;
+
+    public BuildPipeline(UnitDiffer differ, KlpConverter converter, List<RecordSizeProbe.Question> recordSizeQuestions,
+            Consumer<String> progress) {
+        this.differ = differ;
+        this.converter = converter;
+        this.recordSizeQuestions = List.copyOf(recordSizeQuestions);
+        this.progress = progress;
+    }
+
+    /** Runs every stage; returns the report (also for exit 3/2, which are thrown after reporting). */
+    public BuildReport run(Request req) {
+        long t = System.nanoTime();
+        Target target = Target.discover(req.kernel(), req.source());
+        PreparedTree tree = new TreeCache(req.cacheRoot(), progress).prepare(target, req.verbose());
+        t = stage("kernel tree " + target.release() + " ready in " + tree.srcDir(), t);
+
+        List<PatchFile> patches = req.patches().stream().map(PatchFile::read).toList();
+        AffectedUnits.Result affected = AffectedUnits.compute(tree, patches);
+        t = stage("affected units: " + describe(affected), t);
+
+        List<UnitDiffer.UnitDiff> diffs = new ArrayList<>();
+        try (WorkTree work = WorkTree.create(tree, req.keepWork())) {
+            work.apply(req.patches());
+            List<UnitBuilder.UnitPair> pairs = UnitBuilder.build(work,
+                    affected.units().stream().map(AffectedUnits.Affected::unit).toList(), req.jobs(), work.dir().resolve("objects"));
+            t = stage("built " + pairs.size() + " unit(s) original and patched", t);
+
+            KernelHeaders headers = new KernelHeaders(target.headersDir(), target.compiler(), target.vermagic(), target.symvers());
+            Map<String, Integer> sizes = RecordSizeProbe.probe(headers, recordSizeQuestions, work.dir().resolve("sizes"), req.verbose());
+            for (UnitBuilder.UnitPair p : pairs) {
+                diffs.add(differ.diff(p, sizes, work.dir().resolve("diff")));
+            }
+            t = stage("compared " + pairs.size() + " unit(s): " + count(diffs, UnitDiffer.Kind.CHANGED) + " changed", t);
+            BuildReport report = BuildReport.of(target, affected, diffs);
+            List<String> problems = diffs.stream().flatMap(d -> d.problems().stream()).toList();
+            if (!problems.isEmpty()) {
+                throw new KelpException("cannot live patch this change: " + String.join("; ", problems), KelpException.UNSUPPORTED, null);
+            }
+            if (count(diffs, UnitDiffer.Kind.CHANGED) == 0) {
+                throw new KelpException("no functional change in " + pairs.size() + " unit(s)", KelpException.NO_CHANGE, null);
+            }
+            LivepatchModel model = model(req, diffs);
+            List<Path> objects = diffs.stream().flatMap(d -> d.patchObject().stream()).toList();
+            ModuleLinker.LinkedModule linked = ModuleLinker.link(headers, model, objects, work.dir().resolve("module"), req.verbose());
+            t = stage("linked " + linked.ko().getFileName() + " against " + target.headersDir(), t);
+            Path done = converter.convert(linked, target, req.out());
+            List<String> unresolved = ModuleLinker.unresolved(done, target.symvers());
+            if (!unresolved.isEmpty()) {
+                throw new KelpException(done + ": undefined symbols neither exported by " + target.release()
+                        + " nor klp symbols: " + String.join(", ", unresolved));
+            }
+            String vermagic = ModuleLinker.vermagic(done);
+            if (!vermagic.equals(target.vermagic().strip())) {
+                throw new KelpException(done + ": vermagic '" + vermagic + "' is not the kernel's '" + target.vermagic().strip() + "'");
+            }
+            stage("wrote " + done, t);
+            return report;
+        }
+    }
+
+    private LivepatchModel model(Request req, List<UnitDiffer.UnitDiff> diffs) {
+        Map<String, List<LivepatchModel.PatchedFunction>> funcs = new LinkedHashMap<>();
+        Map<String, LivepatchModel.Callbacks> callbacks = new LinkedHashMap<>();
+        funcs.put(LivepatchModel.VMLINUX, new ArrayList<>());
+        for (UnitDiffer.UnitDiff d : diffs) {
+            if (d.kind() != UnitDiffer.Kind.CHANGED) {
+                continue;
+            }
+            for (String object : objectsOf(d.pair().unit())) {
+                List<LivepatchModel.PatchedFunction> list = funcs.computeIfAbsent(object, k -> new ArrayList<>());
+                for (UnitDiffer.ChangedFunction f : d.functions()) {
+                    if (f.replaces()) {
+                        list.add(new LivepatchModel.PatchedFunction(f.name(), f.sympos(), f.newSymbol()));
+                    }
+                }
+                if (!d.callbacks().isEmpty()) {
+                    callbacks.merge(object, d.callbacks(), (a, b) -> mergeCallbacks(object, a, b));
+                }
+            }
+        }
+        List<LivepatchModel.TargetObject> objects = new ArrayList<>();
+        for (var e : funcs.entrySet()) {
+            LivepatchModel.Callbacks cb = callbacks.getOrDefault(e.getKey(), LivepatchModel.Callbacks.NONE);
+            if (!e.getValue().isEmpty() || !cb.isEmpty()) {
+                objects.add(new LivepatchModel.TargetObject(e.getKey(), e.getValue(), cb));
+            }
+        }
+        return new LivepatchModel(req.name(), req.replace(), objects);
+    }
+
+    private static List<String> objectsOf(KbuildUnits.Unit unit) {
+        return unit.inVmlinux() ? List.of(LivepatchModel.VMLINUX) : unit.modules();
+    }
+
+    private static LivepatchModel.Callbacks mergeCallbacks(String object, LivepatchModel.Callbacks a, LivepatchModel.Callbacks b) {
+        return new LivepatchModel.Callbacks(one(object, "pre-patch", a.prePatch(), b.prePatch()),
+                one(object, "post-patch", a.postPatch(), b.postPatch()), one(object, "pre-unpatch", a.preUnpatch(), b.preUnpatch()),
+                one(object, "post-unpatch", a.postUnpatch(), b.postUnpatch()));
+    }
+
+    private static Optional<String> one(String object, String kind, Optional<String> a, Optional<String> b) {
+        if (a.isPresent() && b.isPresent()) {
+            throw new KelpException(object + " has two " + kind + " callbacks (" + a.get() + ", " + b.get()
+                    + "): livepatch allows one of each kind per object; merge them into one function", KelpException.UNSUPPORTED, null);
+        }
+        return a.isPresent() ? a : b;
+    }
+
+    private static long count(List<UnitDiffer.UnitDiff> diffs, UnitDiffer.Kind kind) {
+        return diffs.stream().filter(d -> d.kind() == kind).count();
+    }
+
+    private static String describe(AffectedUnits.Result r) {
+        StringBuilder sb = new StringBuilder(r.summary());
+        List<String> direct = r.units().stream().filter(a -> a.reason().equals("patched"))
+                .map(a -> a.unit().source() + " → " + a.unit().finalObject()).toList();
+        if (!direct.isEmpty()) {
+            sb.append(": ").append(String.join(", ", direct));
+        }
+        if (!r.skipped().isEmpty()) {
+            sb.append("; not patchable, left out: ").append(r.skipped().size());
+        }
+        return sb.toString();
+    }
+
+    private long stage(String line, long since) {
+        long now = System.nanoTime();
+        progress.accept(String.format("%-70s %6.1f s", line, (now - since) / 1e9));
+        return now;
+    }
+
+    /** Writes the report as JSON. */
+    public static void writeReport(BuildReport report, Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules().writerWithDefaultPrettyPrinter()
+                    .writeValue(file.toFile(), report);
+        } catch (java.io.IOException e) {
+            throw new KelpException(file + ": cannot write the report: " + e.getMessage(), e);
+        }
+    }
+}

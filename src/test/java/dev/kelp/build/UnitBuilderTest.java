@@ -1,0 +1,89 @@
+package dev.kelp.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kelp.util.KelpException;
+import dev.kelp.util.Proc;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UnitBuilderTest {
+
+    @Test
+    void buildsOriginalAndPatchedObjectsThatDifferOnlyWherePatched(@TempDir Path out) throws Exception {
+        PreparedTree tree = TestTrees.prepared();
+        E2eCase c = E2eCase.read(E2eCase.DIR.resolve("cmdline-string"));
+        Path pristine = tree.srcDir().resolve("fs/proc/cmdline.c");
+        String before = Files.readString(pristine);
+        try (WorkTree wt = WorkTree.create(tree, false)) {
+            wt.apply(List.of(c.patch()));
+            var units = AffectedUnits.compute(tree, List.of(PatchFile.read(c.patch()))).units().stream()
+                    .map(AffectedUnits.Affected::unit).toList();
+            List<UnitBuilder.UnitPair> pairs = UnitBuilder.build(wt, units, 2, out);
+            UnitBuilder.UnitPair p = pairs.get(0);
+            assertThat(p.original()).isRegularFile();
+            assertThat(p.patched()).isRegularFile();
+            assertThat(Files.mismatch(p.original(), p.patched())).isNotEqualTo(-1L);
+            // built with one section per function, and the new string is only in the patched object
+            String sections = Proc.of("readelf", "-SW", p.original().toString()).check("readelf").stdout();
+            assertThat(sections).contains(".text.cmdline_proc_show");
+            assertThat(Files.readString(p.patched(), java.nio.charset.StandardCharsets.ISO_8859_1)).contains("kelp=cmdline-string");
+            assertThat(Files.readString(p.original(), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("kelp=cmdline-string");
+            // the shared original build dir keeps its object for the next run
+            assertThat(tree.objDir().resolve("fs/proc/cmdline.o")).isRegularFile();
+        }
+        assertThat(Files.readString(pristine)).isEqualTo(before);
+    }
+
+    @Test
+    void aPatchThatDoesNotApplyNamesTheFileAndShowsTheHunk(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("stale.patch");
+        Files.writeString(bad, """
+                --- a/fs/proc/cmdline.c
+                +++ b/fs/proc/cmdline.c
+                @@ -7,7 +7,7 @@
+                 static int cmdline_proc_show(struct seq_file *m, void *v)
+                 {
+                -	seq_puts(m, boot_command_line);
+                +	seq_puts(m, "stale");
+                 	seq_putc(m, '\\n');
+                 	return 0;
+                 }
+                """);
+        try (WorkTree wt = WorkTree.create(TestTrees.prepared(), false)) {
+            assertThatThrownBy(() -> wt.apply(List.of(bad))).isInstanceOf(KelpException.class)
+                    .satisfies(e -> assertThat(((KelpException) e).exitCode()).isEqualTo(KelpException.ERROR))
+                    .hasMessageContaining("patch " + bad + " does not apply to this kernel's source: fs/proc/cmdline.c hunk #1 (at line 7) failed")
+                    .hasMessageContaining("-\tseq_puts(m, boot_command_line);");
+        }
+    }
+
+    @Test
+    void aPatchedSourceThatDoesNotCompileShowsTheCompilerError(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("typo.patch");
+        Files.writeString(bad, """
+                --- a/fs/proc/cmdline.c
+                +++ b/fs/proc/cmdline.c
+                @@ -7,7 +7,7 @@
+                 static int cmdline_proc_show(struct seq_file *m, void *v)
+                 {
+                 	seq_puts(m, saved_command_line);
+                -	seq_putc(m, '\\n');
+                +	seq_putc(m, '\\n')
+                 	return 0;
+                 }
+                """);
+        PreparedTree tree = TestTrees.prepared();
+        try (WorkTree wt = WorkTree.create(tree, false)) {
+            wt.apply(List.of(bad));
+            var unit = KbuildUnits.load(tree).bySource("fs/proc/cmdline.c").orElseThrow();
+            assertThatThrownBy(() -> UnitBuilder.build(wt, List.of(unit), 2, dir.resolve("out")))
+                    .hasMessageStartingWith("the patched source does not compile:")
+                    .hasMessageContaining("\nfs/proc/cmdline.c:10:26: error: expected ';' before 'return'").hasMessageNotContaining("make[");
+        }
+    }
+}

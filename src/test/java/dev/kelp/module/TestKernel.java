@@ -1,0 +1,46 @@
+package dev.kelp.module;
+
+import dev.kelp.util.Proc;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** The installed Debian kernel's headers, found the way a user's machine has them. */
+final class TestKernel {
+    private static KernelHeaders headers;
+
+    private TestKernel() {
+    }
+
+    static synchronized KernelHeaders headers() {
+        if (headers == null) {
+            String release;
+            try (Stream<Path> s = Files.list(Path.of("/lib/modules"))) {
+                release = s.map(p -> p.getFileName().toString())
+                        .filter(r -> Files.isRegularFile(Path.of("/usr/src/linux-headers-" + r, ".config")))
+                        .max(String::compareTo).orElseThrow(() -> new AssertionError("no kernel headers installed"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            String vermagic = Proc.of("modinfo", "-F", "vermagic", "-k", release, "xfs").check("modinfo").stdout().strip();
+            Path dir = Path.of("/usr/src/linux-headers-" + release);
+            headers = new KernelHeaders(dir, "gcc-12", vermagic, dir.resolve("Module.symvers"));
+        }
+        return headers;
+    }
+
+    /**
+     * Compiles {@code source} as an external module object with the kernel's own flags (the way a
+     * patch object is compiled) and returns the object; {@code extraCflags} go to ccflags-y.
+     */
+    static Path compileObject(Path dir, String name, String source, String extraCflags) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(name + ".c"), source);
+        Files.writeString(dir.resolve("Kbuild"), "obj-m := " + name + ".o\nccflags-y += " + extraCflags + "\n");
+        Proc.of("make", "-C", headers().dir().toString(), "M=" + dir, "CC=gcc-12", name + ".o")
+                .check("compiling " + name);
+        return dir.resolve(name + ".o");
+    }
+}
