@@ -94,4 +94,19 @@ public final class ClonesReport {
         sb.append("  ").append(agree).append(" of ").append(rows.size()).append(" function(s) agree\n");
         return sb.toString();
     }
+
+    /** Everything {@code kelp clones --patch} prints for a target: step (a), units, step (b), and the comparison. */
+    public static String target(PatchRoutes.Outcome o) {
+        StringBuilder sb = new StringBuilder(stepA(o.mapping()));
+        sb.append("Units compiled with -fdump-ipa-clones (").append(o.release()).append(")\n");
+        o.units().forEach(u -> sb.append("  ").append(u).append('\n'));
+        sb.append(stepB(o.source()));
+        o.binary().ifPresent(b -> {
+            sb.append("Binary route (kelp diff per unit)\n");
+            b.outcomes().forEach(l -> sb.append("  ").append(l).append('\n'));
+            b.problems().forEach(l -> sb.append("  refused: ").append(l).append('\n'));
+            sb.append(comparison(o.rows()));
+        });
+        return sb.toString();
+    }
 }
