@@ -23,6 +23,26 @@ public interface Arch {
                 + "; kelp supports x86-64 (EM_X86_64 = 62) only", KelpException.UNSUPPORTED, null);
     }
 
+    /**
+     * The implementation for a kernel configured with these options (the target of {@code kelp
+     * build}, known by its config before any object exists).
+     */
+    static Arch forKernelConfig(java.util.function.Predicate<String> isSet) {
+        if (isSet.test("CONFIG_X86_64")) {
+            return X86_64.INSTANCE;
+        }
+        throw new KelpException("unsupported architecture: the target kernel's config does not set CONFIG_X86_64;"
+                + " kelp supports x86-64 only", KelpException.UNSUPPORTED, null);
+    }
+
+    /**
+     * The C types of the special sections whose record size the target kernel defines, to be
+     * measured on its headers (see {@link RecordCType}).
+     */
+    default List<RecordCType> recordTypes() {
+        return List.of();
+    }
+
     private static String machineName(int m) {
         return switch (m) {
             case Elf.EM_386 -> " (i386)";

@@ -55,6 +55,14 @@ public final class BuildPipeline {
 
     /** Runs every stage; returns the report (also for exit 3/2, which are thrown after reporting). */
     public BuildReport run(Request req) {
+        return run(req, r -> { });
+    }
+
+    /**
+     * Runs every stage; {@code reportSink} gets the report as soon as the diffs are known, also
+     * when the build then stops with exit 3 (no change) or 2 (unsupported).
+     */
+    public BuildReport run(Request req, Consumer<BuildReport> reportSink) {
         long t = System.nanoTime();
         Target target = Target.discover(req.kernel(), req.source());
         PreparedTree tree = new TreeCache(req.cacheRoot(), progress).prepare(target, req.verbose());
@@ -78,6 +86,7 @@ public final class BuildPipeline {
             }
             t = stage("compared " + pairs.size() + " unit(s): " + count(diffs, UnitDiffer.Kind.CHANGED) + " changed", t);
             BuildReport report = BuildReport.of(target, affected, diffs);
+            reportSink.accept(report);
             List<String> problems = diffs.stream().flatMap(d -> d.problems().stream()).toList();
             if (!problems.isEmpty()) {
                 throw new KelpException("cannot live patch this change: " + String.join("; ", problems), KelpException.UNSUPPORTED, null);

@@ -26,6 +26,8 @@ public final class WorkTree implements AutoCloseable {
     private static final Pattern PATCHING = Pattern.compile("^(?:patching|checking) file (.+)$");
     private static final Pattern FAILED = Pattern.compile("^Hunk #(\\d+) FAILED at (\\d+)\\.?.*$");
 
+    private static final String KEEP_MARKER = "kept-by-keep-work";
+
     private final PreparedTree tree;
     private final Path dir;
     private final Path srcDir;
@@ -42,6 +44,7 @@ public final class WorkTree implements AutoCloseable {
 
     /** Creates a fresh tree under the cache entry's runs directory; {@code keep} leaves it on close. */
     public static WorkTree create(PreparedTree tree, boolean keep) {
+        removeAbandoned(tree.runsDir());
         Path dir = tree.runsDir().resolve(ProcessHandle.current().pid() + "-" + System.nanoTime());
         WorkTree wt = new WorkTree(tree, dir, keep);
         try {
@@ -55,6 +58,9 @@ public final class WorkTree implements AutoCloseable {
             cmd.add(wt.srcDir + "/");
             Proc.of(cmd).check("linking the source into " + wt.srcDir);
             Proc.of("cp", "-a", tree.prepDir().toString(), wt.objDir.toString()).check("copying the build dir into " + wt.objDir);
+            if (keep) {
+                Files.writeString(dir.resolve(KEEP_MARKER), "kelp build --keep-work: delete this directory when done\n");
+            }
         } catch (IOException e) {
             wt.close();
             throw new UncheckedIOException(e);
@@ -63,6 +69,33 @@ public final class WorkTree implements AutoCloseable {
             throw e;
         }
         return wt;
+    }
+
+    /** Deletes the trees of runs whose process is gone (killed runs); --keep-work trees are marked and stay. */
+    private static void removeAbandoned(Path runs) {
+        if (!Files.isDirectory(runs)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(runs)) {
+            for (Path run : s.toList()) {
+                String name = run.getFileName().toString();
+                int dash = name.indexOf('-');
+                if (dash <= 0 || Files.exists(run.resolve(KEEP_MARKER))) {
+                    continue;
+                }
+                long pid;
+                try {
+                    pid = Long.parseLong(name.substring(0, dash));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).isEmpty()) {
+                    TreeCache.deleteTree(run);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public Path dir() {

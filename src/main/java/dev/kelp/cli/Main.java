@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             TestCommand.class,
             ClonesCommand.class,
+            BuildCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -65,4 +65,21 @@ class TreeCacheTest {
             assertThat(Files.isSameFile(wt.srcDir().resolve("fs/proc/meminfo.c"), tree.srcDir().resolve("fs/proc/meminfo.c"))).isTrue();
         }
     }
+
+    @Test
+    void treesOfDeadRunsAreRemovedAndKeptTreesStay() throws Exception {
+        PreparedTree tree = TestTrees.prepared();
+        Path dead = tree.runsDir().resolve("999999999-1"); // above any pid_max: never a live process
+        Files.createDirectories(dead.resolve("linux"));
+        Path kept;
+        try (WorkTree wt = WorkTree.create(tree, true)) {
+            kept = wt.dir();
+        }
+        assertThat(dead).doesNotExist();
+        try (WorkTree wt = WorkTree.create(tree, false)) {
+            assertThat(kept).isDirectory();
+        } finally {
+            TreeCache.deleteTree(kept);
+        }
+    }
 }

@@ -144,6 +144,11 @@ public final class X86_64 implements Arch {
     }
 
     @Override
+    public List<dev.kelp.arch.RecordCType> recordTypes() {
+        return X86RecordTypes.ALL;
+    }
+
+    @Override
     public List<SpecialSection> specialSections() {
         return X86SpecialSections.DEFAULT;
     }

@@ -1,0 +1,56 @@
+package dev.kelp.build;
+
+import dev.kelp.arch.Arch;
+import dev.kelp.arch.RecordCType;
+import dev.kelp.module.RecordSizeProbe;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * {@code kelp build} wired with kelp's own stages: {@code kelp diff} per unit
+ * ({@link KelpUnitDiffer}), the {@code kelp convert} engine after the link
+ * ({@link KlpModuleConverter}), and the target architecture's record types for the size probe.
+ */
+public final class KelpBuild {
+    private KelpBuild() {
+    }
+
+    /** Runs the whole pipeline for {@code req}; writes the JSON report to {@code reportFile} unless null. */
+    public static BuildReport run(BuildPipeline.Request req, Consumer<String> progress, Path reportFile) {
+        Target target = Target.discover(req.kernel(), req.source());
+        Arch arch = Arch.forKernelConfig(target.config()::isSet);
+        List<RecordSizeProbe.Question> questions = arch.recordTypes().stream().map(KelpBuild::question).toList();
+        preload(target.release());
+        BuildPipeline pipeline = new BuildPipeline(new KelpUnitDiffer(target.release(), TargetSymbols::of),
+                new KlpModuleConverter(TargetSymbols::of), questions, progress);
+        return pipeline.run(new BuildPipeline.Request(req.patches(), req.name(), req.out(), Optional.of(target.release()),
+                req.source(), req.cacheRoot(), req.jobs(), req.replace(), req.keepWork(), req.verbose()),
+                r -> {
+                    if (reportFile != null) {
+                        BuildPipeline.writeReport(r, reportFile);
+                    }
+                });
+    }
+
+    private static RecordSizeProbe.Question question(RecordCType t) {
+        return new RecordSizeProbe.Question(t.section(), t.cType(), t.header(), t.configOption());
+    }
+
+    /**
+     * Starts loading the target's symbol database while the units build (it reads every module of
+     * the release); a failure here is reported again, properly, when the database is first used.
+     */
+    private static void preload(String release) {
+        Thread t = new Thread(() -> {
+            try {
+                TargetSymbols.of(release);
+            } catch (RuntimeException e) {
+                // reported by the stage that needs the database
+            }
+        }, "kelp-symbols");
+        t.setDaemon(true);
+        t.start();
+    }
+}
