@@ -5,14 +5,13 @@ import dev.kelp.clones.ClonesReport;
 import dev.kelp.clones.HunkMapper;
 import dev.kelp.clones.IpaClonesParser;
 import dev.kelp.clones.IpaDump;
+import dev.kelp.build.TargetSymbols;
 import dev.kelp.build.TreeCache;
 import dev.kelp.clones.PatchMapping;
 import dev.kelp.clones.PatchRoutes;
 import dev.kelp.clones.StartFunction;
 import dev.kelp.clones.SymbolTables;
 import dev.kelp.clones.UnifiedDiff;
-import dev.kelp.symbols.KernelSymbols;
-import dev.kelp.symbols.SymbolSource;
 import dev.kelp.util.KelpException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,6 +67,11 @@ public final class ClonesCommand implements Callable<Integer> {
                     + " whether both routes agree and why not when the reason is known.")
     boolean compare;
 
+    @Option(names = "--rows", paramLabel = "FILE.tsv",
+            description = "With --compare: also write the comparison as tab-separated rows (object, function, source"
+                    + " route, binary route, verdict, reason), for scripts/compare-routes.")
+    Path rows;
+
     @Option(names = "--keep-work", description = "Keep the run's work tree (objects and dumps).")
     boolean keepWork;
 
@@ -103,6 +107,9 @@ public final class ClonesCommand implements Callable<Integer> {
         boolean offline = !dumps.isEmpty() || !symbols.isEmpty();
         if (compare && (input.patch == null || offline)) {
             throw new KelpException("--compare needs --patch without --dump/--symbols: it builds the patch on the target");
+        }
+        if (rows != null && !compare) {
+            throw new KelpException("--rows needs --compare");
         }
         if (input.patch != null && !offline) {
             return onTarget();
@@ -146,8 +153,15 @@ public final class ClonesCommand implements Callable<Integer> {
         PatchRoutes.Outcome o = PatchRoutes.run(new PatchRoutes.Request(input.patch, Optional.ofNullable(kernel),
                 Optional.ofNullable(source), cache != null ? cache : TreeCache.defaultRoot(), jobs, compare, units,
                 keepWork, verbose), line -> System.err.println("kelp: " + line),
-                release -> KernelSymbols.load(SymbolSource.forRelease(release)));
+                TargetSymbols::of);
         System.out.print(ClonesReport.target(o));
+        if (rows != null) {
+            try {
+                Files.writeString(rows, ClonesReport.comparisonTsv(o), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new KelpException(rows + ": cannot write the rows: " + e.getMessage(), e);
+            }
+        }
         return 0;
     }
 

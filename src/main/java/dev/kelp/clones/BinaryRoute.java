@@ -34,11 +34,8 @@ public record BinaryRoute(Map<String, Set<String>> changed, Map<String, Set<Stri
     public record UnitObjects(String unit, List<String> targetObjects, Path original, Path patched) {
     }
 
-    /**
-     * Diffs every unit. Record sizes are the 6.1 x86-64 defaults ({@link StructSizes#defaults()}):
-     * they shape the extracted object, not which functions count as changed.
-     */
-    public static BinaryRoute run(List<UnitObjects> units) {
+    /** Diffs every unit with the target's special-section record sizes. */
+    public static BinaryRoute run(List<UnitObjects> units, StructSizes sizes) {
         Map<String, Set<String>> changed = new LinkedHashMap<>();
         Map<String, Set<String>> added = new LinkedHashMap<>();
         Map<String, CodeDelta> deltas = new LinkedHashMap<>();
@@ -48,7 +45,7 @@ public record BinaryRoute(Map<String, Set<String>> changed, Map<String, Set<Stri
             ElfFile o = ElfFile.read(u.original());
             ElfFile p = ElfFile.read(u.patched());
             String object = u.targetObjects().get(0);
-            DiffResult r = new Differ(new DiffOptions(StructSizes.defaults(), object, u.unit()))
+            DiffResult r = new Differ(new DiffOptions(sizes, object, u.unit()))
                     .diff(o, u.original().toString(), p, u.patched().toString());
             outcomes.add(u.unit() + ": " + r.outcome().label() + " (" + r.changed().size() + " changed, "
                     + r.added().size() + " new)");

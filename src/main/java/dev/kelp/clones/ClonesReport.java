@@ -109,4 +109,23 @@ public final class ClonesReport {
         });
         return sb.toString();
     }
+
+    /**
+     * The comparison as tab-separated rows for scripts: object, function, source route (the chain,
+     * or "-"), binary route ("changed", "new" or "-"), verdict, reason.
+     */
+    public static String comparisonTsv(PatchRoutes.Outcome o) {
+        StringBuilder sb = new StringBuilder();
+        BinaryRoute b = o.binary().orElseThrow();
+        for (RouteComparison.Row r : o.rows()) {
+            String src = o.source().byObject().getOrDefault(r.object(), List.of()).stream()
+                    .filter(a -> a.name().equals(r.function())).findFirst()
+                    .map(a -> a.describeChain() + (a.presence() == Presence.NO_SYMBOL ? " (no symbol)" : "")).orElse("-");
+            String bin = b.changedIn(r.object()).contains(r.function()) ? "changed"
+                    : b.addedIn(r.object()).contains(r.function()) ? "new" : "-";
+            sb.append(String.join("\t", r.object(), r.function(), src, bin,
+                    r.verdict().name().toLowerCase(java.util.Locale.ROOT), r.reason())).append('\n');
+        }
+        return sb.toString();
+    }
 }

@@ -1,5 +1,7 @@
 package dev.kelp.clones;
 
+import dev.kelp.arch.Arch;
+import dev.kelp.arch.SpecialSection;
 import dev.kelp.build.AffectedUnits;
 import dev.kelp.build.KbuildUnits;
 import dev.kelp.build.PatchFile;
@@ -7,6 +9,9 @@ import dev.kelp.build.PreparedTree;
 import dev.kelp.build.Target;
 import dev.kelp.build.TreeCache;
 import dev.kelp.build.WorkTree;
+import dev.kelp.diff.StructSizes;
+import dev.kelp.module.KernelHeaders;
+import dev.kelp.module.RecordSizeProbe;
 import dev.kelp.symbols.KernelSymbols;
 import dev.kelp.util.KelpException;
 import java.io.IOException;
@@ -102,10 +107,27 @@ public final class PatchRoutes {
             List<UnitCompiler.CompiledUnit> patched = new KbuildUnitCompiler(work, bySource, req.jobs(),
                     objects.resolve("patched")).compile(bySource.keySet(), DumpCollector.DUMP_FLAGS);
             progress.accept("compiled " + bySource.size() + " unit(s) from the patched source");
-            BinaryRoute binary = BinaryRoute.run(pairs(original, patched));
+            BinaryRoute binary = BinaryRoute.run(pairs(original, patched), recordSizes(target, work, req.verbose()));
             return new Outcome(target.release(), mapping, unitLines, result, Optional.of(binary),
                     RouteComparison.compare(result, mapping, binary));
         }
+    }
+
+    /** The special sections' record sizes of the target, measured on its headers as kelp build does. */
+    static StructSizes recordSizes(Target target, WorkTree work, boolean verbose) {
+        Arch arch = Arch.forKernelConfig(target.config()::isSet);
+        List<RecordSizeProbe.Question> questions = arch.recordTypes().stream()
+                .map(t -> new RecordSizeProbe.Question(t.section(), t.cType(), t.header(), t.configOption())).toList();
+        KernelHeaders headers = new KernelHeaders(target.headersDir(), target.compiler(), target.vermagic(), target.symvers());
+        Map<String, Integer> bySection = RecordSizeProbe.probe(headers, questions, work.dir().resolve("sizes"), verbose);
+        Map<String, Integer> byKey = new LinkedHashMap<>();
+        for (SpecialSection s : arch.specialSections()) {
+            Integer size = bySection.get(s.name());
+            if (s.structSizeKey() != null && size != null) {
+                byKey.put(s.structSizeKey(), size);
+            }
+        }
+        return StructSizes.of(byKey);
     }
 
     /** One entry per unit (a unit linked into several modules was compiled once). */
