@@ -1,6 +1,8 @@
 package dev.kelp.clones;
 
 import dev.kelp.arch.Arch;
+import dev.kelp.arch.CodeScanner;
+import dev.kelp.arch.Insn;
 import dev.kelp.arch.RelocType;
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
@@ -27,9 +29,20 @@ import java.util.TreeSet;
  * @param referencesNow targets only the patched version refers to
  * @param referencesWas targets only the original version refers to
  * @param sameBytes     the code bytes are identical once every relocated field is zeroed
+ * @param shape         how the instructions compare (decoded with the architecture's decoder)
  */
 public record CodeDelta(long originalSize, long patchedSize, Set<String> referencesNow, Set<String> referencesWas,
-        boolean sameBytes) {
+        boolean sameBytes, Shape shape) {
+
+    /** What the instruction sequences have in common. */
+    public enum Shape {
+        /** Same instructions in the same order; only immediates or displacements differ. */
+        OPERANDS_ONLY,
+        /** The same instructions, in another order or with other branch distances. */
+        LAYOUT_ONLY,
+        /** Different instructions. */
+        DIFFERENT
+    }
 
     /** The delta of {@code name} (a function in both objects), or empty when either lacks it. */
     public static Optional<CodeDelta> of(ElfFile original, ElfFile patched, String name) {
@@ -44,8 +57,12 @@ public record CodeDelta(long originalSize, long patchedSize, Set<String> referen
         now.removeAll(ro);
         Set<String> was = new TreeSet<>(ro);
         was.removeAll(rp);
-        boolean same = Arrays.equals(maskedBytes(original, o.get()), maskedBytes(patched, p.get()));
-        return Optional.of(new CodeDelta(o.get().size(), p.get().size(), now, was, same));
+        byte[] bo = maskedBytes(original, o.get());
+        byte[] bp = maskedBytes(patched, p.get());
+        Arch arch = Arch.forMachine(original.machine());
+        return Optional.of(new CodeDelta(o.get().size(), p.get().size(), now, was, Arrays.equals(bo, bp),
+                shape(instructions(arch, bo, false), instructions(arch, bp, false), instructions(arch, bo, true),
+                        instructions(arch, bp, true))));
     }
 
     public boolean sameReferences() {
@@ -67,6 +84,45 @@ public record CodeDelta(long originalSize, long patchedSize, Set<String> referen
             parts.add("same references");
         }
         return String.join(", ", parts);
+    }
+
+    static Shape shape(List<String> o, List<String> p, List<String> oOps, List<String> pOps) {
+        if (oOps.equals(pOps) && !o.equals(p)) {
+            return Shape.OPERANDS_ONLY;
+        }
+        List<String> so = new ArrayList<>(o);
+        List<String> sp = new ArrayList<>(p);
+        java.util.Collections.sort(so);
+        java.util.Collections.sort(sp);
+        return so.equals(sp) ? Shape.LAYOUT_ONLY : Shape.DIFFERENT;
+    }
+
+    /**
+     * One key per instruction: its bytes (relocated fields already zeroed) with the branch
+     * displacement blanked, so that moved code compares equal; with {@code noOperands} also
+     * without immediates and displacements.
+     */
+    private static List<String> instructions(Arch arch, byte[] code, boolean noOperands) {
+        List<String> out = new ArrayList<>();
+        CodeScanner sc = new CodeScanner(arch, code, 0, code.length, List.of());
+        while (sc.next()) {
+            Insn i = sc.insn();
+            byte[] b = Arrays.copyOfRange(code, i.offset, i.end());
+            if (i.relative || noOperands) {
+                blank(b, i.immOffset, i.immSize);
+            }
+            if (noOperands) {
+                blank(b, i.dispOffset, i.dispSize);
+            }
+            out.add(java.util.HexFormat.of().formatHex(b));
+        }
+        return out;
+    }
+
+    private static void blank(byte[] b, int at, int size) {
+        for (int k = at; k < at + size && k < b.length; k++) {
+            b[k] = 0;
+        }
     }
 
     private static Optional<Symbol> function(ElfFile f, String name) {

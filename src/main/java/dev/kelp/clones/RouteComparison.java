@@ -133,15 +133,17 @@ public final class RouteComparison {
         }
         if (delta.isPresent()) {
             CodeDelta d = delta.get();
-            if (d.sameReferences() && d.originalSize() == d.patchedSize()) {
-                return "only a constant changed: same size and the same references, only instruction operands differ"
-                        + " (a value the patch changed was folded into it, e.g. through constant propagation or a"
-                        + " callee's return value)";
+            if (d.sameReferences() && d.shape() == CodeDelta.Shape.OPERANDS_ONLY) {
+                return "only a constant changed: the same instructions and references, only immediate or"
+                        + " displacement operands differ (a value the patch changed was folded into it)";
+            }
+            if (d.sameReferences() && d.shape() == CodeDelta.Shape.LAYOUT_ONLY) {
+                return "a difference that is only code layout: the same instructions and references in another"
+                        + " order or with other branch distances (" + d.describe() + ")";
             }
             if (d.sameReferences()) {
-                return "a difference that is only code layout: the same references in different code (" + d.describe()
-                        + "; register allocation or scheduling changed, e.g. because a changed callee now uses other"
-                        + " registers)";
+                return "same references, different instructions (" + d.describe() + "): a constant, an inlined"
+                        + " computation or register allocation changed";
             }
             return "its references changed: " + d.describe();
         }
