@@ -26,9 +26,10 @@ import java.util.Set;
  * @param deltas   "object\0function" → how a changed function's code differs
  * @param outcomes one line per unit: its source and the differ's verdict
  * @param problems what the binary route refuses, one line each
+ * @param refused  "object\0location" → the differ's message, for problems located at a symbol
  */
 public record BinaryRoute(Map<String, Set<String>> changed, Map<String, Set<String>> added, Map<String, CodeDelta> deltas,
-        List<String> outcomes, List<String> problems) {
+        List<String> outcomes, List<String> problems, Map<String, String> refused) {
 
     /** One unit compiled from the original and from the patched source. */
     public record UnitObjects(String unit, List<String> targetObjects, Path original, Path patched) {
@@ -41,6 +42,7 @@ public record BinaryRoute(Map<String, Set<String>> changed, Map<String, Set<Stri
         Map<String, CodeDelta> deltas = new LinkedHashMap<>();
         List<String> outcomes = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        Map<String, String> refused = new LinkedHashMap<>();
         for (UnitObjects u : units) {
             ElfFile o = ElfFile.read(u.original());
             ElfFile p = ElfFile.read(u.patched());
@@ -51,6 +53,7 @@ public record BinaryRoute(Map<String, Set<String>> changed, Map<String, Set<Stri
                     + r.added().size() + " new)");
             r.problems().forEach(pr -> problems.add(u.unit() + ": " + pr.location() + ": " + pr.message()));
             for (String target : u.targetObjects()) {
+                r.problems().forEach(pr -> refused.putIfAbsent(key(target, pr.location()), pr.message()));
                 changed.computeIfAbsent(target, k -> new LinkedHashSet<>()).addAll(r.changed());
                 added.computeIfAbsent(target, k -> new LinkedHashSet<>()).addAll(r.added());
                 for (String f : r.changed()) {
@@ -58,12 +61,12 @@ public record BinaryRoute(Map<String, Set<String>> changed, Map<String, Set<Stri
                 }
             }
         }
-        return new BinaryRoute(changed, added, deltas, outcomes, problems);
+        return new BinaryRoute(changed, added, deltas, outcomes, problems, refused);
     }
 
     /** A route made of changed functions only (no new ones, no deltas), e.g. from another differ. */
     public static BinaryRoute ofChanged(Map<String, Set<String>> changed) {
-        return new BinaryRoute(changed, Map.of(), Map.of(), List.of(), List.of());
+        return new BinaryRoute(changed, Map.of(), Map.of(), List.of(), List.of(), Map.of());
     }
 
     public Set<String> changedIn(String object) {
@@ -76,6 +79,11 @@ public record BinaryRoute(Map<String, Set<String>> changed, Map<String, Set<Stri
 
     public Optional<CodeDelta> delta(String object, String function) {
         return Optional.ofNullable(deltas.get(key(object, function)));
+    }
+
+    /** Why the binary route refuses a change located at {@code symbol}, if it does. */
+    public Optional<String> refusal(String object, String symbol) {
+        return Optional.ofNullable(refused.get(key(object, symbol)));
     }
 
     /** Every target object the binary route saw. */

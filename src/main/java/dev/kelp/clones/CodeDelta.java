@@ -136,17 +136,26 @@ public record CodeDelta(long originalSize, long patchedSize, Set<String> referen
         for (RelocationSection rs : f.relocationsFor(fn.section())) {
             for (Relocation r : rs.relocations()) {
                 if (r.offset() >= fn.value() && r.offset() < fn.value() + fn.size() && r.symbol() != null) {
-                    out.add(targetName(r.symbol()));
+                    out.add(targetName(f, r.symbol()));
                 }
             }
         }
         return out;
     }
 
-    static String targetName(Symbol s) {
+    /**
+     * A section-relative reference names the section's only function or object when it has one
+     * (with function and data sections, a static callee is reached through its section symbol).
+     */
+    static String targetName(ElfFile f, Symbol s) {
         if (s.type() == Elf.STT_SECTION && s.section() != null) {
             Section sec = s.section();
-            return sec.hasFlag(Elf.SHF_STRINGS) ? "a string literal" : "section " + mask(sec.name());
+            if (sec.hasFlag(Elf.SHF_STRINGS)) {
+                return "a string literal";
+            }
+            List<Symbol> named = f.symbols().stream().filter(x -> x.section() == sec
+                    && (x.type() == Elf.STT_FUNC || x.type() == Elf.STT_OBJECT)).toList();
+            return named.size() == 1 ? mask(named.get(0).name()) : "section " + mask(sec.name());
         }
         return mask(s.name());
     }

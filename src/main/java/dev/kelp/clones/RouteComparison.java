@@ -73,7 +73,9 @@ public final class RouteComparison {
                     rows.add(new Row(obj, a.name(), Verdict.AGREE_NO_SYMBOL, "no symbol of its own ("
                             + a.presenceReason() + "); its code is replaced with the functions it went into"));
                 } else {
-                    rows.add(new Row(obj, a.name(), Verdict.SOURCE_ONLY, sourceOnlyReason(a, mapping)));
+                    rows.add(new Row(obj, a.name(), Verdict.SOURCE_ONLY, binary.refusal(obj, a.name())
+                            .map(m -> "the binary route sees the change but refuses it: " + m)
+                            .orElseGet(() -> sourceOnlyReason(a, mapping))));
                 }
             }
             for (String f : b) {
