@@ -84,7 +84,9 @@ public final class BuildPipeline {
             for (UnitBuilder.UnitPair p : pairs) {
                 diffs.add(differ.diff(p, sizes, work.dir().resolve("diff")));
             }
-            t = stage("compared " + pairs.size() + " unit(s): " + count(diffs, UnitDiffer.Kind.CHANGED) + " changed", t);
+            t = stage("compared " + pairs.size() + " unit(s): " + count(diffs, UnitDiffer.Kind.CHANGED) + " changed, "
+                    + count(diffs, UnitDiffer.Kind.UNSUPPORTED) + " unsupported, " + count(diffs, UnitDiffer.Kind.NO_CHANGE)
+                    + " unchanged", t);
             BuildReport report = BuildReport.of(target, affected, diffs);
             reportSink.accept(report);
             List<String> problems = diffs.stream().flatMap(d -> d.problems().stream()).toList();

@@ -34,10 +34,21 @@ public record BuildReport(String kernel, List<UnitEntry> units, Map<String, List
                     d.problems()));
             for (UnitDiffer.ChangedFunction f : d.functions()) {
                 objects.computeIfAbsent(u.finalObject(), k -> new ArrayList<>())
-                        .add(new FunctionEntry(f.name(), f.sympos(), f.replaces(), f.why(), u.object()));
+                        .add(new FunctionEntry(f.name(), f.sympos(), f.replaces(), why(f.why(), reason), u.object()));
             }
         }
         return new BuildReport(target.release(), List.copyOf(units), objects);
+    }
+
+    /**
+     * A function changed in a unit that the patch reaches only through a header changed because
+     * an inline function or macro of that header was expanded into it.
+     */
+    private static String why(String why, String unitReason) {
+        if (why.equals("changed") && unitReason.startsWith("includes ")) {
+            return "caller of an inlined change (" + unitReason.substring("includes ".length()) + ")";
+        }
+        return why;
     }
 
     /** The short on-screen form: one line per target object. */

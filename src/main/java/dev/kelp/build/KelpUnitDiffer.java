@@ -78,7 +78,7 @@ public final class KelpUnitDiffer implements UnitDiffer {
         for (IncludedFunction f : r.included()) {
             boolean replaces = f.alias() != null;
             long sympos = replaces ? sympos(db, object, f.name(), ctx, unit) : 0;
-            functions.add(new ChangedFunction(f.name(), sympos, replaces ? f.alias() : f.name(), why(f, r), replaces));
+            functions.add(new ChangedFunction(f.name(), sympos, replaces ? f.alias() : f.name(), why(f), replaces));
         }
         Path file = outDir.resolve(unit.object().replace('/', '_'));
         try {
@@ -102,9 +102,13 @@ public final class KelpUnitDiffer implements UnitDiffer {
         return StructSizes.of(byKey);
     }
 
-    private static String why(IncludedFunction f, DiffResult r) {
-        if (f.reason().equals("changed") && !r.changed().contains(f.name())) {
-            return "changed (clone or inlined change)";
+    /** GCC's clone suffixes: the function is a specialised copy of the one before the suffix. */
+    private static final java.util.regex.Pattern CLONE = java.util.regex.Pattern.compile("^(.+?)\\.(isra|constprop|part|cold)\\.\\d+.*$");
+
+    private static String why(IncludedFunction f) {
+        java.util.regex.Matcher m = CLONE.matcher(f.name());
+        if (f.reason().equals("changed") && m.matches()) {
+            return "changed (" + m.group(2) + " clone of " + m.group(1) + ")";
         }
         return f.reason();
     }

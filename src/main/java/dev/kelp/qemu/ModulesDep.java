@@ -20,6 +20,7 @@ public final class ModulesDep {
     private final Path dir;
     private final Map<String, String> pathByName = new LinkedHashMap<>();
     private final Map<String, List<String>> depsByPath = new LinkedHashMap<>();
+    private final Map<String, List<String>> softPreByName = new LinkedHashMap<>();
 
     private ModulesDep(Path dir) {
         this.dir = dir;
@@ -54,7 +55,72 @@ public final class ModulesDep {
             index.pathByName.putIfAbsent(ModuleFiles.moduleName(path), path);
             index.depsByPath.put(path, deps);
         }
+        index.readSoftdeps();
         return index;
+    }
+
+    /**
+     * {@code modules.softdep}'s "pre:" modules, which modprobe loads before a module although no
+     * symbol links them (libcrc32c needs a crc32c implementation, named by its crypto alias).
+     * Busybox's modprobe in the guest ignores softdeps, so they become ordinary dependencies.
+     * An alias is resolved through {@code modules.alias} to a module that does not depend on a
+     * CPU feature (the guest's emulated CPU may lack it); a softdep that resolves to nothing is
+     * left out, as modprobe does.
+     */
+    private void readSoftdeps() {
+        List<String> softdeps = lines(dir.resolve("modules.softdep"));
+        if (softdeps.isEmpty()) {
+            return;
+        }
+        Map<String, List<String>> aliasTargets = new LinkedHashMap<>();
+        java.util.Set<String> cpuBound = new java.util.HashSet<>();
+        for (String line : lines(dir.resolve("modules.alias"))) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length == 3 && f[0].equals("alias")) {
+                aliasTargets.computeIfAbsent(f[1], k -> new ArrayList<>()).add(f[2]);
+                if (f[1].startsWith("cpu:")) {
+                    cpuBound.add(ModInfo.canonical(f[2]));
+                }
+            }
+        }
+        for (String line : softdeps) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length < 3 || !f[0].equals("softdep")) {
+                continue;
+            }
+            List<String> pre = new ArrayList<>();
+            boolean inPre = false;
+            for (int i = 2; i < f.length; i++) {
+                if (f[i].endsWith(":")) {
+                    inPre = f[i].equals("pre:");
+                } else if (inPre) {
+                    resolve(f[i], aliasTargets, cpuBound).ifPresent(pre::add);
+                }
+            }
+            softPreByName.put(ModInfo.canonical(f[1]), pre);
+        }
+    }
+
+    private java.util.Optional<String> resolve(String name, Map<String, List<String>> aliasTargets,
+            java.util.Set<String> cpuBound) {
+        if (pathByName.containsKey(ModInfo.canonical(name))) {
+            return java.util.Optional.of(ModInfo.canonical(name));
+        }
+        return aliasTargets.getOrDefault(name, List.of()).stream().map(ModInfo::canonical)
+                .filter(pathByName::containsKey).filter(m -> !cpuBound.contains(m)).findFirst();
+    }
+
+    /** The softdep "pre:" modules of MODULE, resolved to module names (usually none). */
+    List<String> softDependencies(String moduleName) {
+        return softPreByName.getOrDefault(ModInfo.canonical(moduleName), List.of());
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.readAllLines(file) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public Path dir() {
@@ -75,7 +141,10 @@ public final class ModulesDep {
         return path;
     }
 
-    /** The names of the modules MODULE needs, as modules.dep lists them (the whole closure). */
+    /**
+     * The names of the modules MODULE needs, as modules.dep lists them (the whole closure), then
+     * its softdep "pre:" modules.
+     */
     public List<String> dependencies(String moduleName) {
         String path = path(moduleName);
         List<String> names = new ArrayList<>();
@@ -85,6 +154,11 @@ public final class ModulesDep {
                         + ", which has no line of its own; run depmod for this kernel");
             }
             names.add(ModuleFiles.moduleName(dep));
+        }
+        for (String soft : softPreByName.getOrDefault(ModInfo.canonical(moduleName), List.of())) {
+            if (!names.contains(soft)) {
+                names.add(soft);
+            }
         }
         return names;
     }
