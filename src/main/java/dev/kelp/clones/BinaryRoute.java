@@ -27,9 +27,10 @@ import java.util.Set;
  * @param outcomes one line per unit: its source and the differ's verdict
  * @param problems what the binary route refuses, one line each
  * @param refused  "object\0location" → the differ's message, for problems located at a symbol
+ * @param removed  target object → functions only the original object has (removed or renamed by the patch)
  */
 public record BinaryRoute(Map<String, Set<String>> changed, Map<String, Set<String>> added, Map<String, CodeDelta> deltas,
-        List<String> outcomes, List<String> problems, Map<String, String> refused) {
+        List<String> outcomes, List<String> problems, Map<String, String> refused, Map<String, Set<String>> removed) {
 
     /** One unit compiled from the original and from the patched source. */
     public record UnitObjects(String unit, List<String> targetObjects, Path original, Path patched) {
@@ -43,6 +44,7 @@ public record BinaryRoute(Map<String, Set<String>> changed, Map<String, Set<Stri
         List<String> outcomes = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         Map<String, String> refused = new LinkedHashMap<>();
+        Map<String, Set<String>> removed = new LinkedHashMap<>();
         for (UnitObjects u : units) {
             ElfFile o = ElfFile.read(u.original());
             ElfFile p = ElfFile.read(u.patched());
@@ -54,6 +56,7 @@ public record BinaryRoute(Map<String, Set<String>> changed, Map<String, Set<Stri
             r.problems().forEach(pr -> problems.add(u.unit() + ": " + pr.location() + ": " + pr.message()));
             for (String target : u.targetObjects()) {
                 r.problems().forEach(pr -> refused.putIfAbsent(key(target, pr.location()), pr.message()));
+                removed.computeIfAbsent(target, k -> new LinkedHashSet<>()).addAll(CodeDelta.onlyIn(o, p));
                 changed.computeIfAbsent(target, k -> new LinkedHashSet<>()).addAll(r.changed());
                 added.computeIfAbsent(target, k -> new LinkedHashSet<>()).addAll(r.added());
                 for (String f : r.changed()) {
@@ -61,12 +64,12 @@ public record BinaryRoute(Map<String, Set<String>> changed, Map<String, Set<Stri
                 }
             }
         }
-        return new BinaryRoute(changed, added, deltas, outcomes, problems, refused);
+        return new BinaryRoute(changed, added, deltas, outcomes, problems, refused, removed);
     }
 
     /** A route made of changed functions only (no new ones, no deltas), e.g. from another differ. */
     public static BinaryRoute ofChanged(Map<String, Set<String>> changed) {
-        return new BinaryRoute(changed, Map.of(), Map.of(), List.of(), List.of(), Map.of());
+        return new BinaryRoute(changed, Map.of(), Map.of(), List.of(), List.of(), Map.of(), Map.of());
     }
 
     public Set<String> changedIn(String object) {
@@ -75,6 +78,10 @@ public record BinaryRoute(Map<String, Set<String>> changed, Map<String, Set<Stri
 
     public Set<String> addedIn(String object) {
         return added.getOrDefault(object, Set.of());
+    }
+
+    public Set<String> removedIn(String object) {
+        return removed.getOrDefault(object, Set.of());
     }
 
     public Optional<CodeDelta> delta(String object, String function) {

@@ -65,6 +65,14 @@ public record CodeDelta(long originalSize, long patchedSize, Set<String> referen
                         instructions(arch, bp, true))));
     }
 
+    /** Functions {@code a} defines that {@code b} does not, compared with GCC's counters masked. */
+    public static List<String> onlyIn(ElfFile a, ElfFile b) {
+        Set<String> inB = new java.util.HashSet<>();
+        b.symbols().stream().filter(s -> s.type() == Elf.STT_FUNC && s.section() != null).forEach(s -> inB.add(mask(s.name())));
+        return a.symbols().stream().filter(s -> s.type() == Elf.STT_FUNC && s.section() != null && !inB.contains(mask(s.name())))
+                .map(Symbol::name).toList();
+    }
+
     public boolean sameReferences() {
         return referencesNow.isEmpty() && referencesWas.isEmpty();
     }

@@ -75,7 +75,10 @@ public final class RouteComparison {
                 } else {
                     rows.add(new Row(obj, a.name(), Verdict.SOURCE_ONLY, binary.refusal(obj, a.name())
                             .map(m -> "the binary route sees the change but refuses it: " + m)
-                            .orElseGet(() -> sourceOnlyReason(a, mapping))));
+                            .orElseGet(() -> binary.removedIn(obj).contains(a.name())
+                                    ? "the patched build no longer has it (the patch removed or renamed it): the binary"
+                                            + " route replaces the functions that called it instead"
+                                    : sourceOnlyReason(a, mapping))));
                 }
             }
             for (String f : b) {

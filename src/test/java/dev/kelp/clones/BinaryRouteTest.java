@@ -25,8 +25,9 @@ class BinaryRouteTest {
             __attribute__((noinline)) int f(int x) { return sink(x + 1); }
             __attribute__((noinline)) int g(int x) { return sink(x ^ 1000); }
             __attribute__((noinline)) int k(int x) { return sink(x - 3); }
+            __attribute__((noinline)) int gone(int x) { return sink(x - 4); }
             """;
-    // f: the change the patch makes; g: only a constant differs; h: new; k: now calls the new h
+    // gone: removed by the patch; f: the change the patch makes; g: only a constant differs; h: new; k: now calls the new h
     private static final String PATCHED = """
             extern int sink(int);
             __attribute__((noinline)) int f(int x) { return sink(x + 2); }
@@ -48,6 +49,7 @@ class BinaryRouteTest {
         BinaryRoute b = BinaryRoute.run(List.of(build()), StructSizes.defaults());
         assertThat(b.changedIn("drvmod")).containsExactlyInAnyOrder("f", "g", "k");
         assertThat(b.addedIn("drvmod")).containsExactly("h");
+        assertThat(b.removedIn("drvmod")).containsExactly("gone");
         assertThat(b.outcomes()).singleElement().asString().startsWith("drv/unit.c: changed (3 changed, 1 new)");
         assertThat(b.delta("drvmod", "g")).get().satisfies(d -> {
             assertThat(d.sameReferences()).isTrue();
@@ -64,16 +66,20 @@ class BinaryRouteTest {
         BinaryRoute b = BinaryRoute.run(List.of(build()), StructSizes.defaults());
         // the source route as if the patch touched f only (e.g. g and k changed through something it does not follow)
         AffectedFunction f = new AffectedFunction("drvmod", "drv/unit.c", "f", "f", List.of(), Presence.OWN_SYMBOL, "symbol in drvmod");
-        ClonesAnalysis.Result source = new ClonesAnalysis.Result(java.util.Map.of("drvmod", List.of(f)), List.of());
+        AffectedFunction gone = new AffectedFunction("drvmod", "drv/unit.c", "gone", "gone", List.of(), Presence.OWN_SYMBOL,
+                "symbol in drvmod");
+        ClonesAnalysis.Result source = new ClonesAnalysis.Result(java.util.Map.of("drvmod", List.of(f, gone)), List.of());
         List<RouteComparison.Row> rows = RouteComparison.compare(source, null, b);
         assertThat(rows).extracting(RouteComparison.Row::function, RouteComparison.Row::verdict).containsExactlyInAnyOrder(
                 tuple("f", RouteComparison.Verdict.AGREE),
+                tuple("gone", RouteComparison.Verdict.SOURCE_ONLY),
                 tuple("g", RouteComparison.Verdict.BINARY_ONLY),
                 tuple("k", RouteComparison.Verdict.BINARY_ONLY),
                 tuple("h", RouteComparison.Verdict.BINARY_ONLY));
         assertThat(reason(rows, "h")).startsWith("a function added by the patch");
         assertThat(reason(rows, "k")).startsWith("it now calls or refers to h, a function added by the patch");
         assertThat(reason(rows, "g")).startsWith("only a constant changed");
+        assertThat(reason(rows, "gone")).startsWith("the patched build no longer has it");
     }
 
     @Test
