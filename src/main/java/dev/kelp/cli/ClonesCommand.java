@@ -5,7 +5,10 @@ import dev.kelp.clones.ClonesReport;
 import dev.kelp.clones.HunkMapper;
 import dev.kelp.clones.IpaClonesParser;
 import dev.kelp.clones.IpaDump;
+import dev.kelp.build.TargetSymbols;
+import dev.kelp.build.TreeCache;
 import dev.kelp.clones.PatchMapping;
+import dev.kelp.clones.PatchRoutes;
 import dev.kelp.clones.StartFunction;
 import dev.kelp.clones.SymbolTables;
 import dev.kelp.clones.UnifiedDiff;
@@ -17,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -30,7 +34,9 @@ import picocli.CommandLine.Option;
 public final class ClonesCommand implements Callable<Integer> {
 
     static final class Input {
-        @Option(names = "--patch", paramLabel = "FILE", description = "Unified diff of the fix (needs --source).")
+        @Option(names = "--patch", paramLabel = "FILE",
+                description = "Unified diff of the fix. Without --dump/--symbols the affected units of the target"
+                        + " kernel are compiled with -fdump-ipa-clones in kelp build's prepared tree.")
         Path patch;
 
         @Option(names = "--functions", paramLabel = "F1,F2", split = ",",
@@ -41,8 +47,36 @@ public final class ClonesCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
 
-    @Option(names = "--source", paramLabel = "DIR", description = "Original (unpatched) source tree the patch applies to.")
+    @Option(names = "--source", paramLabel = "DIR|TARBALL",
+            description = "The unpatched kernel source: as kelp build (default: /usr/src/linux-source-*.tar.xz); with"
+                    + " --dump/--symbols, a source tree read in place.")
     Path source;
+
+    @Option(names = "--kernel", paramLabel = "RELEASE",
+            description = "Target release (default: the newest with linux-headers and linux-image installed).")
+    String kernel;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Build cache (default: $KELP_CACHE, else ~/.cache/kelp).")
+    Path cache;
+
+    @Option(names = "--jobs", paramLabel = "N", description = "Parallel compiler jobs (default: the number of CPUs).")
+    int jobs = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--compare",
+            description = "Also run the binary route (kelp build's diff stage) on the same patch and say, per function,"
+                    + " whether both routes agree and why not when the reason is known.")
+    boolean compare;
+
+    @Option(names = "--rows", paramLabel = "FILE.tsv",
+            description = "With --compare: also write the comparison as tab-separated rows (object, function, source"
+                    + " route, binary route, verdict, reason), for scripts/compare-routes.")
+    Path rows;
+
+    @Option(names = "--keep-work", description = "Keep the run's work tree (objects and dumps).")
+    boolean keepWork;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show the commands run.")
+    boolean verbose;
 
     @Option(names = "--dump", paramLabel = "[OBJECT=]FILE",
             description = "An existing <unit>.000i.ipa-clones dump, optionally with its target object (default: --object).")
@@ -67,10 +101,23 @@ public final class ClonesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (jobs < 1) {
+            throw new KelpException("--jobs must be at least 1, got " + jobs);
+        }
+        boolean offline = !dumps.isEmpty() || !symbols.isEmpty();
+        if (compare && (input.patch == null || offline)) {
+            throw new KelpException("--compare needs --patch without --dump/--symbols: it builds the patch on the target");
+        }
+        if (rows != null && !compare) {
+            throw new KelpException("--rows needs --compare");
+        }
+        if (input.patch != null && !offline) {
+            return onTarget();
+        }
         List<StartFunction> starts = new ArrayList<>();
         if (input.patch != null) {
             if (source == null) {
-                throw new KelpException("--patch needs --source DIR, the unpatched tree the patch applies to");
+                throw new KelpException("--patch with --dump/--symbols needs --source DIR, the unpatched tree the patch applies to");
             }
             if (!Files.isDirectory(source)) {
                 throw new KelpException(source + ": --source is not a directory");
@@ -102,20 +149,28 @@ public final class ClonesCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<String> includeDirs(UnifiedDiff diff) {
-        List<String> dirs = new ArrayList<>(includeDirs.isEmpty() ? List.of("include", "include/uapi") : includeDirs);
-        for (UnifiedDiff.FileDiff fd : diff.files()) {
-            // A changed arch header (arch/A/include/…) is found through its own include directory.
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:^|/)(arch/[^/]+/include)/")
-                    .matcher(fd.path());
-            if (m.find()) {
-                for (String d : List.of(m.group(1), m.group(1) + "/uapi")) {
-                    if (!dirs.contains(d)) {
-                        dirs.add(d);
-                    }
-                }
+    private int onTarget() {
+        PatchRoutes.Outcome o = PatchRoutes.run(new PatchRoutes.Request(input.patch, Optional.ofNullable(kernel),
+                Optional.ofNullable(source), cache != null ? cache : TreeCache.defaultRoot(), jobs, compare, units,
+                keepWork, verbose), line -> System.err.println("kelp: " + line),
+                TargetSymbols::of);
+        System.out.print(ClonesReport.target(o));
+        if (rows != null) {
+            try {
+                Files.writeString(rows, ClonesReport.comparisonTsv(o), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new KelpException(rows + ": cannot write the rows: " + e.getMessage(), e);
             }
         }
+        return 0;
+    }
+
+    private List<String> includeDirs(UnifiedDiff diff) {
+        if (includeDirs.isEmpty()) {
+            return PatchRoutes.includeDirs(diff);
+        }
+        List<String> dirs = new ArrayList<>(includeDirs);
+        PatchRoutes.includeDirs(diff).stream().filter(d -> d.startsWith("arch/") && !dirs.contains(d)).forEach(dirs::add);
         return dirs;
     }
 

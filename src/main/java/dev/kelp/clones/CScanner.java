@@ -58,6 +58,8 @@ public final class CScanner {
      */
     static final Map<Pattern, String> DEFINITION_MACROS = Map.of(
             Pattern.compile("SYSCALL_DEFINE[0-6]"), "__do_sys_%s",
+            // kpatch-macros.h: the same syscall (same __x64_sys_ stubs), its body renamed in the patched build only
+            Pattern.compile("KPATCH_SYSCALL_DEFINE[0-6]"), "__do_sys_%s",
             Pattern.compile("COMPAT_SYSCALL_DEFINE[0-6]"), "__do_compat_sys_%s",
             Pattern.compile("BPF_CALL_[0-5]"), "____%s");
 

@@ -94,4 +94,38 @@ public final class ClonesReport {
         sb.append("  ").append(agree).append(" of ").append(rows.size()).append(" function(s) agree\n");
         return sb.toString();
     }
+
+    /** Everything {@code kelp clones --patch} prints for a target: step (a), units, step (b), and the comparison. */
+    public static String target(PatchRoutes.Outcome o) {
+        StringBuilder sb = new StringBuilder(stepA(o.mapping()));
+        sb.append("Units compiled with -fdump-ipa-clones (").append(o.release()).append(")\n");
+        o.units().forEach(u -> sb.append("  ").append(u).append('\n'));
+        sb.append(stepB(o.source()));
+        o.binary().ifPresent(b -> {
+            sb.append("Binary route (kelp diff per unit)\n");
+            b.outcomes().forEach(l -> sb.append("  ").append(l).append('\n'));
+            b.problems().forEach(l -> sb.append("  refused: ").append(l).append('\n'));
+            sb.append(comparison(o.rows()));
+        });
+        return sb.toString();
+    }
+
+    /**
+     * The comparison as tab-separated rows for scripts: object, function, source route (the chain,
+     * or "-"), binary route ("changed", "new" or "-"), verdict, reason.
+     */
+    public static String comparisonTsv(PatchRoutes.Outcome o) {
+        StringBuilder sb = new StringBuilder();
+        BinaryRoute b = o.binary().orElseThrow();
+        for (RouteComparison.Row r : o.rows()) {
+            String src = o.source().byObject().getOrDefault(r.object(), List.of()).stream()
+                    .filter(a -> a.name().equals(r.function())).findFirst()
+                    .map(a -> a.describeChain() + (a.presence() == Presence.NO_SYMBOL ? " (no symbol)" : "")).orElse("-");
+            String bin = b.changedIn(r.object()).contains(r.function()) ? "changed"
+                    : b.addedIn(r.object()).contains(r.function()) ? "new" : "-";
+            sb.append(String.join("\t", r.object(), r.function(), src, bin,
+                    r.verdict().name().toLowerCase(java.util.Locale.ROOT), r.reason())).append('\n');
+        }
+        return sb.toString();
+    }
 }

@@ -9,14 +9,19 @@ import java.util.List;
 
 /** Gets the ipa-clones dumps of units by compiling them through a {@link UnitCompiler}. */
 public final class DumpCollector {
-    static final List<String> DUMP_FLAGS = List.of("-fdump-ipa-clones");
+    public static final List<String> DUMP_FLAGS = List.of("-fdump-ipa-clones");
 
     private DumpCollector() {
     }
 
     public static List<IpaDump> collect(UnitCompiler compiler, Collection<String> units) {
+        return dumps(compiler.compile(units, DUMP_FLAGS));
+    }
+
+    /** Parses the dumps next to units compiled with {@link #DUMP_FLAGS}. */
+    public static List<IpaDump> dumps(List<UnitCompiler.CompiledUnit> compiled) {
         List<IpaDump> dumps = new ArrayList<>();
-        for (UnitCompiler.CompiledUnit cu : compiler.compile(units, DUMP_FLAGS)) {
+        for (UnitCompiler.CompiledUnit cu : compiled) {
             Path dump = IpaClonesParser.dumpPathFor(cu.objectFile(), Path.of(cu.unit()));
             if (!Files.isRegularFile(dump)) {
                 throw new KelpException(cu.unit() + ": compiled with -fdump-ipa-clones but " + dump

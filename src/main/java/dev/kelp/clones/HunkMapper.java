@@ -118,9 +118,12 @@ public final class HunkMapper {
                 continue;
             }
             for (CEntity e : at) {
-                String key = e.kind() + ":" + e.name();
-                boolean inOther = !other.named(e.name()).isEmpty()
-                        && other.named(e.name()).stream().anyMatch(o -> o.kind() == e.kind());
+                // functions by symbol: a definition macro may change while the function stays
+                // (SYSCALL_DEFINE1(x) → KPATCH_SYSCALL_DEFINE1(x) both hold __do_sys_x)
+                boolean fn = e.kind() == CEntity.Kind.FUNCTION;
+                String key = e.kind() + ":" + (fn ? e.symbol() : e.name());
+                boolean inOther = fn ? other.functions().stream().anyMatch(o -> o.symbol().equals(e.symbol()))
+                        : other.named(e.name()).stream().anyMatch(o -> o.kind() == e.kind());
                 Touch.Change change = inOther ? Touch.Change.MODIFIED
                         : isOld ? Touch.Change.DELETED : Touch.Change.ADDED;
                 Touch prev = touches.get(key);

@@ -87,9 +87,21 @@ class ClonesCommandTest {
 
     @Test
     void badInputGivesOneLineErrors() throws IOException {
-        Run noSource = kelp("clones", "--patch", "x.patch");
+        Path dump = dir.resolve("u.c.000i.ipa-clones");
+        Files.writeString(dump, "");
+        Run noSource = kelp("clones", "--patch", "x.patch", "--dump", dump.toString());
         assertThat(noSource.code()).isEqualTo(1);
-        assertThat(noSource.err().strip()).isEqualTo("kelp: --patch needs --source DIR, the unpatched tree the patch applies to");
+        assertThat(noSource.err().strip())
+                .isEqualTo("kelp: --patch with --dump/--symbols needs --source DIR, the unpatched tree the patch applies to");
+        Run noPatch = kelp("clones", "--patch", dir.resolve("none.patch").toString());
+        assertThat(noPatch.code()).isEqualTo(1);
+        assertThat(noPatch.err().strip()).isEqualTo("kelp: " + dir.resolve("none.patch") + ": no such patch file");
+        Run compareOffline = kelp("clones", "--patch", "x.patch", "--dump", dump.toString(), "--compare");
+        assertThat(compareOffline.code()).isEqualTo(1);
+        assertThat(compareOffline.err()).startsWith("kelp: --compare needs --patch without --dump/--symbols");
+        Run rowsAlone = kelp("clones", "--patch", "x.patch", "--rows", dir.resolve("r.tsv").toString());
+        assertThat(rowsAlone.code()).isEqualTo(1);
+        assertThat(rowsAlone.err().strip()).isEqualTo("kelp: --rows needs --compare");
         Path bad = dir.resolve("bad.ipa-clones");
         Files.writeString(bad, "Callgraph clone;f;1;t.c;1;1\n");
         Run badDump = kelp("clones", "--functions", "f", "--dump", bad.toString());
@@ -98,5 +110,32 @@ class ClonesCommandTest {
         assertThat(badDump.out()).isEmpty();
         Run both = kelp("clones", "--functions", "f", "--patch", "x");
         assertThat(both.code()).isNotZero();
+    }
+
+    /**
+     * The whole source route and the binary route on the real Debian kernel: kelp build's prepared
+     * tree, fs/proc/meminfo.c compiled with -fdump-ipa-clones before and after the e2e patch that
+     * changes show_val_kb, which gcc inlines into meminfo_proc_show.
+     */
+    @Test
+    void patchOnTheTargetKernelListsTheInlinedCallerAndBothRoutesAgree() throws IOException {
+        Path rows = dir.resolve("rows.tsv");
+        Run r = kelp("clones", "--patch", "src/test/resources/e2e-patches/inlined-function/fix.patch", "--compare",
+                "--rows", rows.toString(), "--jobs", "2");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("fs/proc/meminfo.c hunk 1", "function show_val_kb", "Units compiled with -fdump-ipa-clones",
+                "  fs/proc/meminfo.c → vmlinux");
+        // the kernel's own symbols (kallsyms of the installed vmlinuz) say show_val_kb has none
+        assertThat(r.out()).containsPattern("(?m)^    show_val_kb +changed +\\[no symbol of its own: no symbol in vmlinux\\]");
+        assertThat(r.out()).containsPattern("(?m)^    meminfo_proc_show +show_val_kb inlined into meminfo_proc_show  \\(fs/proc/meminfo\\.c\\)$");
+        assertThat(r.out()).contains("fs/proc/meminfo.c: changed (1 changed, 0 new)").doesNotContain("refused:");
+        assertThat(r.out()).containsPattern("(?m)^  agree +vmlinux meminfo_proc_show +show_val_kb inlined into meminfo_proc_show$");
+        assertThat(r.out()).containsPattern("(?m)^  agree_no_symbol vmlinux show_val_kb ");
+        assertThat(r.out()).contains("2 of 2 function(s) agree");
+        assertThat(Files.readAllLines(rows)).containsExactlyInAnyOrder(
+                "vmlinux\tshow_val_kb\tchanged (no symbol)\t-\tagree_no_symbol\tno symbol of its own (no symbol in vmlinux);"
+                        + " its code is replaced with the functions it went into",
+                "vmlinux\tmeminfo_proc_show\tshow_val_kb inlined into meminfo_proc_show\tchanged\tagree"
+                        + "\tshow_val_kb inlined into meminfo_proc_show");
     }
 }

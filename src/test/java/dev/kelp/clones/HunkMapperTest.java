@@ -55,6 +55,19 @@ class HunkMapperTest {
                 .containsExactlyInAnyOrder("__do_sys_prctl", "__do_sys_newuname");
     }
 
+    /** The e2e patch's switch to kpatch-macros.h's wrapper: the same syscall body, modified, not deleted and added. */
+    @Test
+    void kpatchSyscallDefineModifiesTheSameSyscall() throws IOException {
+        String diff = new TestPatches(work)
+                .replace("kernel/sys.c", "SYSCALL_DEFINE1(newuname, struct new_utsname __user *, name)\n{\n\tstruct new_utsname tmp;\n",
+                        "KPATCH_SYSCALL_DEFINE1(newuname, struct new_utsname __user *, name)\n{\n\tstruct new_utsname tmp = {};\n")
+                .diff();
+        PatchMapping pm = map(diff);
+        assertThat(touches(pm)).extracting(t -> t.entity().symbol(), Touch::change)
+                .containsExactly(tuple("__do_sys_newuname", Touch.Change.MODIFIED));
+        assertThat(pm.starts()).extracting(StartFunction::function).containsExactly("__do_sys_newuname");
+    }
+
     @Test
     void newFunctionCommentOnlyChangeAndInsertedCall() throws IOException {
         String diff = new TestPatches(work)
