@@ -1,15 +1,23 @@
 package dev.kelp.diff;
 
 import dev.kelp.elf.Symbol;
-import java.util.IdentityHashMap;
-import java.util.Map;
 
 /** Pairs of symbols (original ↔ patched) that are the same function or object. */
 final class Correlation {
-    private final Map<Symbol, Symbol> origOf = new IdentityHashMap<>();
-    private final Map<Symbol, Symbol> patchedOf = new IdentityHashMap<>();
+    private final IndexedMap<Symbol, Symbol> origOf;
+    private final IndexedMap<Symbol, Symbol> patchedOf;
+    private int size;
+
+    /** Capacities: the symbol counts of the original and patched objects. */
+    Correlation(int origSymbols, int patchedSymbols) {
+        this.origOf = new IndexedMap<>(patchedSymbols, Symbol::index);
+        this.patchedOf = new IndexedMap<>(origSymbols, Symbol::index);
+    }
 
     void pair(Symbol orig, Symbol patched) {
+        if (origOf.get(patched) == null) {
+            size++;
+        }
         origOf.put(patched, orig);
         patchedOf.put(orig, patched);
     }
@@ -18,6 +26,7 @@ final class Correlation {
         Symbol o = origOf.remove(patched);
         if (o != null) {
             patchedOf.remove(o);
+            size--;
         }
     }
 
@@ -32,6 +41,6 @@ final class Correlation {
     }
 
     int size() {
-        return origOf.size();
+        return size;
     }
 }

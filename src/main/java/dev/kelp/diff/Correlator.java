@@ -25,11 +25,12 @@ import java.util.Map;
 final class Correlator {
     private final ObjectIndex orig;
     private final ObjectIndex patched;
-    private final Correlation result = new Correlation();
+    private final Correlation result;
 
     Correlator(ObjectIndex orig, ObjectIndex patched) {
         this.orig = orig;
         this.patched = patched;
+        this.result = new Correlation(orig.symbolCount, patched.symbolCount);
     }
 
     Correlation correlate() {

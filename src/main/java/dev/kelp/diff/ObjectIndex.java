@@ -43,7 +43,11 @@ final class ObjectIndex {
     final Map<Symbol, Symbol> prefixOf = new IdentityHashMap<>();
     final Map<Symbol, Symbol> coldParentOf = new IdentityHashMap<>();
     final Map<Symbol, List<Symbol>> coldChildren = new IdentityHashMap<>();
-    private final Map<Symbol, Long> fentry = new IdentityHashMap<>();
+    /** Offset of the profiling call per function. */
+    private final IndexedMap<Symbol, Long> fentry;
+    /** Bounds of the section and symbol indices: capacities of the index-keyed maps. */
+    final int sectionCount;
+    final int symbolCount;
     final List<String> fileNames = new ArrayList<>();
     private final Insn insn = new Insn();
     /** Masked names ({@link Names#mangle}), computed once per symbol: checksums ask for them per relocation. */
@@ -57,12 +61,14 @@ final class ObjectIndex {
         for (Section s : elf.sections()) {
             sections = Math.max(sections, s.index() + 1);
         }
-        int symbols = elf.symbols().size() + 1;
+        this.sectionCount = sections;
+        this.symbolCount = elf.symbols().size() + 1;
         this.bySection = new IndexedMap<>(sections, Section::index);
         this.relocs = new IndexedMap<>(sections, Section::index);
         this.insnStarts = new IndexedMap<>(sections, Section::index);
-        this.fileOf = new IndexedMap<>(symbols, Symbol::index);
-        this.mangled = new IndexedMap<>(symbols, Symbol::index);
+        this.fileOf = new IndexedMap<>(symbolCount, Symbol::index);
+        this.mangled = new IndexedMap<>(symbolCount, Symbol::index);
+        this.fentry = new IndexedMap<>(symbolCount, Symbol::index);
         indexSymbols();
         indexRelocations();
         findFamilies();
@@ -70,7 +76,7 @@ final class ObjectIndex {
     }
 
     private void indexSymbols() {
-        Map<Section, List<Symbol>> lists = new IdentityHashMap<>();
+        IndexedMap<Section, List<Symbol>> lists = new IndexedMap<>(sectionCount, Section::index);
         String file = "";
         for (Symbol s : elf.symbols()) {
             if (s.isFile()) {
@@ -88,7 +94,12 @@ final class ObjectIndex {
                 continue;
             }
             if (s.isFunction() || s.isObject() || s.type() == Elf.STT_TLS) {
-                lists.computeIfAbsent(s.section(), k -> new ArrayList<>()).add(s);
+                List<Symbol> l = lists.get(s.section());
+                if (l == null) {
+                    l = new ArrayList<>(2);
+                    lists.put(s.section(), l);
+                }
+                l.add(s);
                 if (s.isFunction()) {
                     if (Names.prefixedFunction(s.name()) == null) {
                         functions.add(s);
@@ -98,25 +109,52 @@ final class ObjectIndex {
                 }
             }
         }
-        for (Map.Entry<Section, List<Symbol>> e : lists.entrySet()) {
-            Symbol[] a = e.getValue().toArray(new Symbol[0]);
-            Arrays.sort(a, BY_VALUE);
-            bySection.put(e.getKey(), a);
+        for (Section sec : elf.sections()) {
+            List<Symbol> l = lists.get(sec);
+            if (l != null) {
+                Symbol[] a = l.toArray(new Symbol[0]);
+                Arrays.sort(a, BY_VALUE);
+                bySection.put(sec, a);
+            }
         }
     }
 
     private void indexRelocations() {
-        Map<Section, List<Relocation>> m = new IdentityHashMap<>();
+        IndexedMap<Section, List<RelocationSection>> bySection = new IndexedMap<>(sectionCount, Section::index);
         for (RelocationSection rs : elf.relocationSections()) {
             if (rs.target() == null || rs.isLivepatch()) {
                 continue;
             }
-            m.computeIfAbsent(rs.target(), k -> new ArrayList<>()).addAll(rs.relocations());
+            List<RelocationSection> l = bySection.get(rs.target());
+            if (l == null) {
+                l = new ArrayList<>(1);
+                bySection.put(rs.target(), l);
+            }
+            l.add(rs);
         }
-        for (Map.Entry<Section, List<Relocation>> e : m.entrySet()) {
-            Relocation[] a = e.getValue().toArray(new Relocation[0]);
-            Arrays.sort(a, BY_OFFSET);
-            relocs.put(e.getKey(), a);
+        for (Section sec : elf.sections()) {
+            List<RelocationSection> l = bySection.get(sec);
+            if (l == null) {
+                continue;
+            }
+            int n = 0;
+            for (RelocationSection rs : l) {
+                n += rs.relocations().size();
+            }
+            Relocation[] a = new Relocation[n];
+            int k = 0;
+            boolean sorted = true;
+            for (RelocationSection rs : l) {
+                for (Relocation r : rs.relocations()) {
+                    sorted &= k == 0 || a[k - 1].offset() <= r.offset();
+                    a[k++] = r;
+                }
+            }
+            // assemblers and linkers emit relocations in offset order: sort only when they did not
+            if (!sorted) {
+                Arrays.sort(a, BY_OFFSET);
+            }
+            relocs.put(sec, a);
         }
     }
 
@@ -202,25 +240,36 @@ final class ObjectIndex {
     }
 
     private void indexAnonymousTargets() {
-        int sections = 1;
-        for (Section s : elf.sections()) {
-            sections = Math.max(sections, s.index() + 1);
-        }
-        anonymousTargets = new IndexedMap<>(sections, Section::index);
-        Map<Section, java.util.TreeSet<Long>> m = new IdentityHashMap<>();
-        for (RelocationSection rs : elf.relocationSections()) {
-            if (rs.target() == null) {
+        anonymousTargets = new IndexedMap<>(sectionCount, Section::index);
+        IndexedMap<Section, long[]> growing = new IndexedMap<>(sectionCount, Section::index);
+        // slot 0 of each array holds the number of offsets collected
+        for (Section where : elf.sections()) {
+            Relocation[] rs = relocs.get(where);
+            if (rs == null) {
                 continue;
             }
-            for (Relocation r : relocationsOf(rs.target())) {
-                Target t = resolve(rs.target(), r);
+            for (Relocation r : rs) {
+                Target t = resolve(where, r);
                 if (t.kind() == Target.Kind.ANONYMOUS) {
-                    m.computeIfAbsent(t.section(), k -> new java.util.TreeSet<>()).add(t.offset());
+                    long[] a = growing.get(t.section());
+                    if (a == null) {
+                        a = new long[8];
+                        growing.put(t.section(), a);
+                    } else if (a[0] + 1 == a.length) {
+                        a = Arrays.copyOf(a, a.length * 2);
+                        growing.put(t.section(), a);
+                    }
+                    a[(int) ++a[0]] = t.offset();
                 }
             }
         }
-        for (Map.Entry<Section, java.util.TreeSet<Long>> e : m.entrySet()) {
-            anonymousTargets.put(e.getKey(), e.getValue().stream().mapToLong(Long::longValue).toArray());
+        for (Section sec : elf.sections()) {
+            long[] a = growing.get(sec);
+            if (a != null) {
+                long[] offsets = Arrays.copyOfRange(a, 1, (int) a[0] + 1);
+                Arrays.sort(offsets);
+                anonymousTargets.put(sec, Arrays.stream(offsets).distinct().toArray());
+            }
         }
     }
 

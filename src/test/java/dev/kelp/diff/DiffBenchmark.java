@@ -77,29 +77,72 @@ public final class DiffBenchmark {
                         + r.problems());
             }
         });
-        System.out.printf(Locale.ROOT, "self-diff %s: %.0f ms, peak heap %.1f MB, outcome no-change%n", file, m.ms,
-                m.peakMb);
+        dev.kelp.elf.ElfFile elf = dev.kelp.elf.ElfFile.read(file);
+        long relocs = 0;
+        for (dev.kelp.elf.RelocationSection rs : elf.relocationSections()) {
+            relocs += rs.relocations().size();
+        }
+        System.out.printf(Locale.ROOT, "%s: %d sections, %d symbols, %d relocations%n", file, elf.sections().size(),
+                elf.symbols().size(), relocs);
+        System.out.printf(Locale.ROOT, "self-diff: %.0f ms wall, %.0f ms CPU (all JVM threads), peak heap %.1f MB,"
+                + " outcome no-change%n", m.ms, m.cpuMs, m.peakMb);
+        if (Boolean.getBoolean("kelp.bench.phases")) {
+            phases(file);
+        }
     }
 
-    private record Measured(double ms, double peakMb) {
+    /** The differ's stages one by one (second run, JIT warm): where the time goes. */
+    private static void phases(Path file) {
+        long t = System.nanoTime();
+        dev.kelp.elf.ElfFile o = dev.kelp.elf.ElfFile.read(file);
+        dev.kelp.elf.ElfFile p = dev.kelp.elf.ElfFile.read(file);
+        for (dev.kelp.elf.ElfFile f : List.of(o, p)) {
+            for (dev.kelp.elf.RelocationSection rs : f.relocationSections()) {
+                rs.relocations();
+            }
+        }
+        t = lap("read + parse relocations", t);
+        DiffArch arch = DiffArch.forMachine(o.machine());
+        ObjectIndex oi = new ObjectIndex(o, "orig", arch);
+        ObjectIndex pi = new ObjectIndex(p, "patched", arch);
+        t = lap("index", t);
+        Correlation corr = new Correlator(oi, pi).correlate();
+        t = lap("correlate", t);
+        ChangeSet cs = new ChangeDetector(oi, pi, corr).detect();
+        t = lap("detect changes", t);
+        new Refusals(oi, pi, corr, cs).check();
+        lap("refusals", t);
     }
 
-    /** Runs once and reports wall time and the peak of the heap pools (reset before the run). */
+    private static long lap(String what, long t0) {
+        long t = System.nanoTime();
+        System.out.printf(Locale.ROOT, "  %-26s %8.0f ms%n", what, (t - t0) / 1e6);
+        return t;
+    }
+
+    private record Measured(double ms, double cpuMs, double peakMb) {
+    }
+
+    /** Runs once and reports wall and process CPU time and the peak of the heap pools (reset before the run). */
     private static Measured measure(Runnable r) {
         System.gc();
         List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans();
         for (MemoryPoolMXBean p : pools) {
             p.resetPeakUsage();
         }
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long c0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         r.run();
         double ms = (System.nanoTime() - t0) / 1e6;
+        double cpuMs = (os.getProcessCpuTime() - c0) / 1e6;
         long peak = 0;
         for (MemoryPoolMXBean p : pools) {
             if (p.getType() == MemoryType.HEAP) {
                 peak += p.getPeakUsage().getUsed();
             }
         }
-        return new Measured(ms, peak / (1024.0 * 1024.0));
+        return new Measured(ms, cpuMs, peak / (1024.0 * 1024.0));
     }
 }
