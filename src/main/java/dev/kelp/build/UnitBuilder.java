@@ -40,7 +40,7 @@ public final class UnitBuilder {
         List<String> objects = units.stream().map(KbuildUnits.Unit::object).toList();
         int half = Math.max(1, (jobs + 1) / 2);
         CompletableFuture<Void> original = CompletableFuture.runAsync(() -> tree.locked(() -> {
-            Proc.Result r = tree.kbuild().make(tree.srcDir(), tree.objDir(), half, objects).run();
+            Proc.Result r = tree.kbuild().makeObjects(tree.objDir(), half, objects).run();
             if (!r.ok()) {
                 throw new KelpException("building the original units failed in " + tree.objDir() + " (the cache may be"
                         + " damaged: delete " + tree.root() + " and retry):\n" + compilerErrors(r));
@@ -49,7 +49,7 @@ public final class UnitBuilder {
             return null;
         }));
         CompletableFuture<Void> patched = CompletableFuture.runAsync(() -> {
-            Proc.Result r = tree.kbuild().make(work.srcDir(), work.objDir(), half, objects).run();
+            Proc.Result r = tree.kbuild().makeObjects(work.objDir(), half, objects).run();
             if (!r.ok()) {
                 throw new KelpException("the patched source does not compile:\n" + compilerErrors(r));
             }
