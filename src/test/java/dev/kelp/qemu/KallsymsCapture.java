@@ -31,8 +31,11 @@ import org.tukaani.xz.XZOutputStream;
  * same release gets its own): the boot takes 20–60 s, once per installed kernel.
  */
 public final class KallsymsCapture {
-    /** Modules loaded for the module listing: no dependencies, names occurring 1, 2 and 3 times. */
-    public static final List<String> MODULES = List.of("exfat", "efs");
+    /**
+     * Modules loaded for the module listing: no dependencies, names occurring 1, 2 and 3 times;
+     * in the order scripts/capture-kallsyms loads them (file names), so both write the same files.
+     */
+    public static final List<String> MODULES = List.of("efs", "exfat");
 
     private static final String BEGIN = "KELP-KALLSYMS-BEGIN";
     private static final String END = "KELP-KALLSYMS-END";
