@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kelp.qemu.KernelTarget;
+import dev.kelp.symbols.CapturedKernel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,17 +34,9 @@ class SymbolsCommandTest {
         }
     }
 
-    static Path resource(String prefix) throws Exception {
-        Path dir = Path.of(SymbolsCommandTest.class.getResource("/dev/kelp/symbols/").toURI());
-        try (var s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow(
-                    () -> new AssertionError("no " + prefix + "* test data: run scripts/capture-kallsyms"));
-        }
-    }
-
-    static String release() throws Exception {
-        String n = resource("proc-version-").getFileName().toString();
-        return n.substring("proc-version-".length(), n.length() - 4);
+    /** The installed kernel (the one kelp test boots by default). */
+    static String release() {
+        return KernelTarget.resolve(null, null).release();
     }
 
     static List<String> xzLines(Path p) throws IOException {
@@ -53,7 +47,8 @@ class SymbolsCommandTest {
 
     @Test
     void klpConvertFormatFromAKallsymsCopy(@TempDir Path dir) throws Exception {
-        Path copy = resource("proc-kallsyms-" + release());
+        // /proc/kallsyms of the installed kernel booted in QEMU (stored, or captured now)
+        Path copy = CapturedKernel.find().procKallsyms();
         Path out = dir.resolve("symbols.klp");
         Run r = kelp("symbols", "--kallsyms", copy.toString(), "-o", out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
