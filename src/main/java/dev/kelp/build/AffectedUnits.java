@@ -46,12 +46,20 @@ public final class AffectedUnits {
      *                copies of the change are not live patched
      */
     public record Result(List<Affected> units, List<Ignored> ignored, List<Affected> skipped) {
-        /** One line for the progress output, e.g. "3 units: fs/proc/cmdline.c (patched), …". */
+        /**
+         * One line for the progress output: how many units and why, e.g. "12 units (1 patched, 11
+         * include include/linux/time_namespace.h)"; the units themselves are in the report.
+         */
         public String summary() {
             StringBuilder sb = new StringBuilder(units.size() + (units.size() == 1 ? " unit" : " units"));
-            long headers = units.stream().filter(a -> !a.reason().equals("patched")).count();
-            if (headers > 0) {
-                sb.append(" (").append(headers).append(" through headers)");
+            Map<String, Long> byReason = new LinkedHashMap<>();
+            units.forEach(a -> byReason.merge(a.reason(), 1L, Long::sum));
+            if (byReason.size() > 1 || !byReason.containsKey("patched")) {
+                List<String> parts = byReason.entrySet().stream()
+                        .map(e -> e.getValue() + " " + e.getKey().replaceFirst("^includes ", e.getValue() == 1 ? "includes " : "include "))
+                        .toList();
+                sb.append(" (").append(String.join(", ", parts.stream().limit(4).toList()))
+                        .append(parts.size() > 4 ? ", …" : "").append(")");
             }
             return sb.toString();
         }
@@ -92,6 +100,7 @@ public final class AffectedUnits {
         if (!early.isEmpty()) {
             throw refused(early);
         }
+        checkFilesExist(srcDir, touched.values());
         KbuildUnits units = unitsSource.get();
         List<String> refusals = new ArrayList<>();
         List<Ignored> ignored = new ArrayList<>();
@@ -133,6 +142,21 @@ public final class AffectedUnits {
                     KelpException.NO_CHANGE, null);
         }
         return new Result(List.copyOf(affected.values()), List.copyOf(ignored), List.copyOf(skipped));
+    }
+
+    /**
+     * A patch that changes a file the source does not have was made for another tree (or with
+     * other than -p1 paths): an error, not "nothing to patch", since the fix was not applied.
+     * A file an earlier patch creates is not checked: {@code touched} keeps its first change.
+     */
+    private static void checkFilesExist(Path srcDir, java.util.Collection<PatchFile.FileChange> touched) {
+        List<String> missing = touched.stream().filter(c -> !c.created() && !Files.exists(srcDir.resolve(c.path())))
+                .map(PatchFile.FileChange::path).toList();
+        if (!missing.isEmpty()) {
+            throw new KelpException(String.join(", ", missing) + ": no such file in this kernel's source: the patch"
+                    + " was made for another tree, or its paths are not -p1 ('--- a/DIR/FILE'); rebase it on the"
+                    + " target kernel's source");
+        }
     }
 
     private static KelpException refused(List<String> refusals) {

@@ -46,7 +46,8 @@ class AffectedUnitsTest {
         assertThat(units).doesNotContain("fs/proc/cmdline.c", "fs/proc/meminfo.c");
         // the vDSO's user-space code cannot be patched: listed apart when it includes the header
         assertThat(r.skipped()).allSatisfy(a -> assertThat(RefusalRules.refusal(a.unit().source())).isPresent());
-        assertThat(r.summary()).contains(r.units().size() + " units");
+        // how many and why, on the progress line
+        assertThat(r.summary()).isEqualTo(r.units().size() + " units (" + r.units().size() + " include include/linux/time_namespace.h)");
     }
 
     @Test
@@ -104,6 +105,30 @@ class AffectedUnitsTest {
         assertThatThrownBy(() -> AffectedUnits.compute(TestTrees.prepared(), List.of(PatchFile.read(p))))
                 .satisfies(e -> assertThat(((KelpException) e).exitCode()).isEqualTo(KelpException.NO_CHANGE))
                 .hasMessageContaining("drivers/net/ethernet/8390/ne.c: not built with this kernel's config (CONFIG_NE2000 is not set)");
+    }
+
+    @Test
+    void aFileTheSourceDoesNotHaveIsAnErrorNotNoChange(@TempDir Path dir) throws Exception {
+        // a patch for another tree, or one made with -p0 paths ("--- fs/proc/cmdline.c" strips to proc/cmdline.c)
+        Path p = dir.resolve("other-tree.patch");
+        Files.writeString(p, "--- fs/proc/cmdline.c\n+++ fs/proc/cmdline.c\n@@ -1 +1 @@\n-x\n+y\n"
+                + "--- a/fs/proc/kelp_no_such_file.c\n+++ b/fs/proc/kelp_no_such_file.c\n@@ -1 +1 @@\n-x\n+y\n");
+        assertThatThrownBy(() -> AffectedUnits.compute(TestTrees.prepared(), List.of(PatchFile.read(p))))
+                .satisfies(e -> assertThat(((KelpException) e).exitCode()).isEqualTo(KelpException.ERROR))
+                .hasMessageStartingWith("proc/cmdline.c, fs/proc/kelp_no_such_file.c: no such file in this kernel's source")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void aFileAnEarlierPatchCreatesMayBeChangedByALaterOne(@TempDir Path dir) throws Exception {
+        Path first = dir.resolve("1.patch");
+        Files.writeString(first, "--- /dev/null\n+++ b/fs/proc/kelp_new.h\n@@ -0,0 +1 @@\n+#define KELP_X 1\n");
+        Path second = dir.resolve("2.patch");
+        Files.writeString(second, "--- a/fs/proc/kelp_new.h\n+++ b/fs/proc/kelp_new.h\n@@ -1 +1 @@\n-#define KELP_X 1\n+#define KELP_X 2\n");
+        // not an error about a missing file: the header is new, and no unit includes it
+        assertThatThrownBy(() -> AffectedUnits.compute(TestTrees.prepared(), List.of(PatchFile.read(first), PatchFile.read(second))))
+                .satisfies(e -> assertThat(((KelpException) e).exitCode()).isEqualTo(KelpException.NO_CHANGE))
+                .hasMessageContaining("fs/proc/kelp_new.h: no unit built with this kernel's config includes it");
     }
 
     @Test
