@@ -84,6 +84,14 @@ public final class TreeCache {
         target.checkCompiler();
         target.checkSourcePackage();
         checkPahole(target);
+        if (Files.isDirectory(target.source())) {
+            // before copying a whole tree into the cache: is it a kernel source, and this kernel's version?
+            if (!Files.isRegularFile(target.source().resolve("Makefile"))) {
+                throw new KelpException(target.source() + ": not a kernel source directory (no Makefile at its top);"
+                        + " pass the top directory of the source, or the source tarball");
+            }
+            target.checkSourceVersion(target.source());
+        }
         String srcKey = sourceKey(target.source());
         Path entry = root.resolve("trees").resolve(srcKey);
         Path src = entry.resolve("linux");
@@ -180,13 +188,27 @@ public final class TreeCache {
                     .check("copying the source " + source);
         } else {
             log.accept("unpacking " + source + " into " + entry);
-            Proc.of("tar", "-xf", source.toAbsolutePath().toString(), "-C", tmp.toString())
-                    .timeout(Duration.ofMinutes(30)).check("unpacking " + source);
+            Proc.Result r = Proc.of("tar", "-xf", source.toAbsolutePath().toString(), "-C", tmp.toString())
+                    .timeout(Duration.ofMinutes(30)).run();
+            if (!r.ok()) {
+                deleteTree(tmp);
+                throw new KelpException(source + ": cannot unpack it (" + tarReason(r) + "): pass a kernel source tarball"
+                        + " (Debian's /usr/src/linux-source-*.tar.xz) or source directory");
+            }
         }
         Path top = singleChild(tmp, source);
         move(top, src);
         deleteTree(tmp);
         log.accept("unpacked " + source + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    }
+
+    /** tar's first complaint (its later lines only say that it gave up). */
+    private static String tarReason(Proc.Result r) {
+        if (r.timedOut()) {
+            return "tar did not finish within 30 min";
+        }
+        return r.stderr().lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
+                .orElse("tar exited with " + r.exitCode());
     }
 
     private static Path singleChild(Path dir, Path source) {
