@@ -64,16 +64,21 @@ public final class BuildPipeline {
      */
     public BuildReport run(Request req, Consumer<BuildReport> reportSink) {
         long t = System.nanoTime();
+        // what the user gave is checked before minutes of tree preparation
+        List<PatchFile> patches = req.patches().stream().map(PatchFile::read).toList();
+        OutputFiles.checkWritable(req.out(), "the module");
         Target target = Target.discover(req.kernel(), req.source());
         PreparedTree tree = new TreeCache(req.cacheRoot(), progress).prepare(target, req.verbose());
         t = stage("kernel tree " + target.release() + " ready in " + tree.srcDir(), t);
 
-        List<PatchFile> patches = req.patches().stream().map(PatchFile::read).toList();
         AffectedUnits.Result affected = AffectedUnits.compute(tree, patches);
         t = stage("affected units: " + describe(affected), t);
 
         List<UnitDiffer.UnitDiff> diffs = new ArrayList<>();
         try (WorkTree work = WorkTree.create(tree, req.keepWork())) {
+            if (req.keepWork()) {
+                progress.accept("keeping this run's tree and intermediate files in " + work.dir());
+            }
             work.apply(req.patches());
             List<UnitBuilder.UnitPair> pairs = UnitBuilder.build(work,
                     affected.units().stream().map(AffectedUnits.Affected::unit).toList(), req.jobs(), work.dir().resolve("objects"));
@@ -100,17 +105,20 @@ public final class BuildPipeline {
             List<Path> objects = diffs.stream().flatMap(d -> d.patchObject().stream()).toList();
             ModuleLinker.LinkedModule linked = ModuleLinker.link(headers, model, objects, work.dir().resolve("module"), req.verbose());
             t = stage("linked " + linked.ko().getFileName() + " against " + target.headersDir(), t);
-            Path done = converter.convert(linked, target, req.out());
+            // the module reaches -o only once every check passed: a failed build leaves no .ko that looks complete
+            Path done = converter.convert(linked, target, work.dir().resolve("final").resolve(req.out().getFileName()));
             List<String> unresolved = ModuleLinker.unresolved(done, target.symvers());
             if (!unresolved.isEmpty()) {
-                throw new KelpException(done + ": undefined symbols neither exported by " + target.release()
-                        + " nor klp symbols: " + String.join(", ", unresolved));
+                throw new KelpException(req.out() + " not written: undefined symbols neither exported by " + target.release()
+                        + " nor klp symbols: " + String.join(", ", unresolved) + "; is the patch for this kernel?");
             }
             String vermagic = ModuleLinker.vermagic(done);
             if (!vermagic.equals(target.vermagic().strip())) {
-                throw new KelpException(done + ": vermagic '" + vermagic + "' is not the kernel's '" + target.vermagic().strip() + "'");
+                throw new KelpException(req.out() + " not written: its vermagic '" + vermagic + "' is not the kernel's '"
+                        + target.vermagic().strip() + "' (linked against " + target.headersDir() + ")");
             }
-            stage("wrote " + done, t);
+            OutputFiles.install(done, req.out());
+            stage("wrote " + req.out(), t);
             return report;
         }
     }
@@ -175,7 +183,9 @@ public final class BuildPipeline {
             sb.append(": ").append(String.join(", ", direct));
         }
         if (!r.skipped().isEmpty()) {
-            sb.append("; not patchable, left out: ").append(r.skipped().size());
+            List<String> left = r.skipped().stream().map(a -> a.unit().source()).toList();
+            sb.append("; left out, cannot be live patched: ").append(String.join(", ", left.stream().limit(4).toList()))
+                    .append(left.size() > 4 ? ", … (" + left.size() + ")" : "");
         }
         return sb.toString();
     }

@@ -19,6 +19,9 @@ public final class KelpBuild {
 
     /** Runs the whole pipeline for {@code req}; writes the JSON report to {@code reportFile} unless null. */
     public static BuildReport run(BuildPipeline.Request req, Consumer<String> progress, Path reportFile) {
+        if (reportFile != null) {
+            OutputFiles.checkWritable(reportFile, "the report");
+        }
         Target target = Target.discover(req.kernel(), req.source());
         Arch arch = Arch.forKernelConfig(target.config()::isSet);
         List<RecordSizeProbe.Question> questions = arch.recordTypes().stream().map(KelpBuild::question).toList();

@@ -1,0 +1,87 @@
+package dev.kelp.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kelp.arch.Arch;
+import dev.kelp.module.RecordSizeProbe;
+import dev.kelp.util.KelpException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The files {@code kelp build} writes for the user: a bad {@code -o} or {@code --report} fails
+ * before the build starts, and the module reaches {@code -o} only when every stage and check has
+ * passed, in one rename (no .ko that looks complete after a failure).
+ */
+class BuildOutputsTest {
+    @TempDir
+    Path dir;
+
+    private BuildPipeline.Request request(Path out) {
+        return new BuildPipeline.Request(List.of(E2eCase.DIR.resolve("cmdline-string/fix.patch")), "lp_outputs", out,
+                Optional.empty(), Optional.empty(), TreeCache.defaultRoot(), 2, true, false, false);
+    }
+
+    private static int exitCode(Throwable e) {
+        return ((KelpException) e).exitCode();
+    }
+
+    @Test
+    void anOutputThatIsADirectoryFailsAtOnce() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        assertThatThrownBy(() -> KelpBuild.run(request(out), s -> { }, null))
+                .hasMessage(out + ": is a directory; give the path of the file to write the module to")
+                .satisfies(e -> assertThat(exitCode(e)).isEqualTo(KelpException.ERROR));
+    }
+
+    @Test
+    void anOutputWhereNoFileCanBeCreatedFailsAtOnce() {
+        // /proc takes no new files, whatever the permissions say (the tests may run as root)
+        Path out = Path.of("/proc/kelp-test.ko");
+        assertThatThrownBy(() -> KelpBuild.run(request(out), s -> { }, null))
+                .hasMessage(out + ": cannot write the module there (/proc does not accept new files); choose another path");
+        Path report = Path.of("/proc/kelp-test.json");
+        assertThatThrownBy(() -> KelpBuild.run(request(dir.resolve("x.ko")), s -> { }, report))
+                .hasMessage(report + ": cannot write the report there (/proc does not accept new files); choose another path");
+        assertThat(dir.resolve("x.ko")).doesNotExist();
+    }
+
+    @Test
+    void aFailureAfterTheConversionLeavesNoModuleAtTheOutput() throws Exception {
+        Path out = dir.resolve("lp.ko");
+        Target target = Target.discover(Optional.empty(), Optional.empty());
+        List<RecordSizeProbe.Question> questions = Arch.forKernelConfig(target.config()::isSet).recordTypes().stream()
+                .map(t -> new RecordSizeProbe.Question(t.section(), t.cType(), t.header(), t.configOption())).toList();
+        KlpModuleConverter real = new KlpModuleConverter(TargetSymbols::of);
+        Path[] given = new Path[1];
+        KlpConverter convertsThenFails = (linked, t, to) -> {
+            given[0] = real.convert(linked, t, to);
+            assertThat(given[0]).isRegularFile();
+            throw new KelpException("a check after the conversion failed");
+        };
+        BuildPipeline pipeline = new BuildPipeline(new KelpUnitDiffer(target.release(), TargetSymbols::of), convertsThenFails,
+                questions, s -> { });
+        assertThatThrownBy(() -> pipeline.run(request(out))).hasMessage("a check after the conversion failed");
+        assertThat(given[0]).as("the converter writes into the run's work, not to -o").isNotEqualTo(out);
+        try (Stream<Path> s = Files.list(dir)) {
+            assertThat(s.toList()).as("nothing written next to -o").isEmpty();
+        }
+    }
+
+    @Test
+    void installReplacesTheDestinationInOneRenameAndLeavesNoTemporary() throws Exception {
+        Path built = Files.writeString(dir.resolve("built.ko"), "new module");
+        Path dest = Files.writeString(Files.createDirectories(dir.resolve("out")).resolve("lp.ko"), "old module");
+        OutputFiles.install(built, dest);
+        assertThat(dest).hasContent("new module");
+        try (Stream<Path> s = Files.list(dest.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("lp.ko");
+        }
+    }
+}
