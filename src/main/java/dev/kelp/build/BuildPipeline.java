@@ -66,6 +66,7 @@ public final class BuildPipeline {
         long t = System.nanoTime();
         // what the user gave is checked before minutes of tree preparation
         List<PatchFile> patches = req.patches().stream().map(PatchFile::read).toList();
+        LivepatchModel.checkName(req.name());
         OutputFiles.checkWritable(req.out(), "the module");
         Target target = Target.discover(req.kernel(), req.source());
         PreparedTree tree = new TreeCache(req.cacheRoot(), progress).prepare(target, req.verbose());

@@ -24,15 +24,20 @@ public record LivepatchModel(String name, boolean replace, List<TargetObject> ob
 
     public LivepatchModel {
         objects = List.copyOf(objects);
-        if (!MODULE_NAME.matcher(name).matches()) {
-            throw new KelpException("livepatch name '" + name + "' is not usable as a module name: use at most 55 of"
-                    + " the characters A-Z a-z 0-9 _ -");
-        }
+        checkName(name);
         if (objects.isEmpty()) {
             throw new KelpException("livepatch " + name + " patches nothing: no target object");
         }
         if (objects.stream().map(TargetObject::name).distinct().count() != objects.size()) {
             throw new KelpException("livepatch " + name + " lists a target object twice");
+        }
+    }
+
+    /** Fails unless {@code name} can name a module (the build checks it before compiling anything). */
+    public static void checkName(String name) {
+        if (!MODULE_NAME.matcher(name).matches()) {
+            throw new KelpException("livepatch name '" + name + "' is not usable as a module name: use at most 55 of"
+                    + " the characters A-Z a-z 0-9 _ - (--name)");
         }
     }
 

@@ -35,9 +35,11 @@ class BuildOutputsTest {
     @Test
     void anOutputThatIsADirectoryFailsAtOnce() throws Exception {
         Path out = Files.createDirectories(dir.resolve("out"));
-        assertThatThrownBy(() -> KelpBuild.run(request(out), s -> { }, null))
+        List<String> progress = new java.util.ArrayList<>();
+        assertThatThrownBy(() -> KelpBuild.run(request(out), progress::add, null))
                 .hasMessage(out + ": is a directory; give the path of the file to write the module to")
                 .satisfies(e -> assertThat(exitCode(e)).isEqualTo(KelpException.ERROR));
+        assertThat(progress).as("no stage ran").isEmpty();
     }
 
     @Test
@@ -50,6 +52,18 @@ class BuildOutputsTest {
         assertThatThrownBy(() -> KelpBuild.run(request(dir.resolve("x.ko")), s -> { }, report))
                 .hasMessage(report + ": cannot write the report there (/proc does not accept new files); choose another path");
         assertThat(dir.resolve("x.ko")).doesNotExist();
+    }
+
+    @Test
+    void aNameThatCannotNameAModuleFailsAtOnce() {
+        BuildPipeline.Request r = request(dir.resolve("x.ko"));
+        BuildPipeline.Request badName = new BuildPipeline.Request(r.patches(), "bad name", r.out(), r.kernel(), r.source(),
+                r.cacheRoot(), r.jobs(), r.replace(), r.keepWork(), r.verbose());
+        List<String> progress = new java.util.ArrayList<>();
+        assertThatThrownBy(() -> KelpBuild.run(badName, progress::add, null))
+                .hasMessage("livepatch name 'bad name' is not usable as a module name: use at most 55 of the characters"
+                        + " A-Z a-z 0-9 _ - (--name)");
+        assertThat(progress).as("no stage ran").isEmpty();
     }
 
     @Test
