@@ -17,10 +17,13 @@ import picocli.CommandLine.Option;
 
 /** {@code kelp build}: turns kernel fixes into a livepatch module for an installed Debian kernel. */
 @Command(name = "build", mixinStandardHelpOptions = true,
-        description = {"Builds a livepatch module from kernel fixes: prepares the target's source tree (cached),",
-            "builds the affected units before and after the patch, diffs them, generates and links the module",
-            "against the target's headers and converts its relocations. Exit: 0 built, 3 no functional change,",
-            "2 unsupported change (every problem listed), 1 error."})
+        description = "Builds a livepatch module from kernel fixes: prepares the target's source tree (cached),"
+            + " builds the units the fixes affect before and after them, compares the two builds, generates the"
+            + " module and links it against the target's headers, and turns its references into klp relocations."
+            + " The user's source tree is never changed.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:built", "1:error (no module written)", "2:unsupported change, every problem listed (no module written)",
+            "3:no functional change (no module written)"})
 final class BuildCommand implements Callable<Integer> {
     @Option(names = "--patch", required = true, paramLabel = "FILE", description = "a fix (unified diff, -p1); repeatable, applied in order")
     List<Path> patches = new ArrayList<>();
@@ -47,10 +50,10 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--no-replace", description = "do not set klp_patch.replace (keep earlier livepatches active)")
     boolean noReplace;
 
-    @Option(names = "--keep-work", description = "keep the run's patched tree and intermediate files")
+    @Option(names = "--keep-work", description = "keep the run's patched tree and intermediate files (their directory is printed)")
     boolean keepWork;
 
-    @Option(names = "--report", paramLabel = "FILE.json", description = "write the full report as JSON")
+    @Option(names = "--report", paramLabel = "FILE.json", description = "write the full report as JSON (also on exit 2 and 3)")
     Path report;
 
     @Option(names = {"-v", "--verbose"}, description = "show the commands run")
@@ -59,9 +62,15 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         for (Path p : patches) {
+            if (Files.isDirectory(p)) {
+                throw new KelpException(p + ": is a directory; --patch takes a patch file");
+            }
             if (!Files.isRegularFile(p)) {
                 throw new KelpException(p + ": no such patch file");
             }
+        }
+        if (kernel != null && kernel.isBlank()) {
+            throw new KelpException("--kernel needs a release, e.g. the name of a directory in /lib/modules");
         }
         if (jobs < 1) {
             throw new KelpException("--jobs must be at least 1, got " + jobs);

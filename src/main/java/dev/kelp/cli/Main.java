@@ -47,8 +47,20 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::handle);
+        cl.setParameterExceptionHandler(Main::usageError);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
+    }
+
+    /**
+     * A bad command line is an error like any other (exit 1: exit 2 means "unsupported change"),
+     * in one line that says where the help is, not picocli's usage text after the message.
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        cl.getErr().println("kelp: " + e.getMessage() + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+        cl.getErr().flush();
+        return KelpException.ERROR;
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
