@@ -68,6 +68,7 @@ public final class BuildPipeline {
         List<PatchFile> patches = req.patches().stream().map(PatchFile::read).toList();
         LivepatchModel.checkName(req.name());
         OutputFiles.checkWritable(req.out(), "the module");
+        OutputFiles.removeStale(req.out());
         Target target = Target.discover(req.kernel(), req.source());
         PreparedTree tree = new TreeCache(req.cacheRoot(), progress).prepare(target, req.verbose());
         t = stage("kernel tree " + target.release() + " ready in " + tree.srcDir(), t);

@@ -42,6 +42,18 @@ final class OutputFiles {
         }
     }
 
+    /**
+     * Removes a module an earlier run left at {@code file}: when this run fails (or is killed),
+     * that one must not pass for its result ({@code kelp diff} does the same with its OUT.o).
+     */
+    static void removeStale(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new KelpException(file + ": cannot remove the module of an earlier run (" + reason(e) + ")", e);
+        }
+    }
+
     /** Copies {@code built} to {@code dest} through a temporary file in dest's directory and a rename. */
     static void install(Path built, Path dest) {
         Path dir = directoryOf(dest);

@@ -31,7 +31,7 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "module name (default: livepatch_ + the first patch's name)")
     String name;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT.ko", description = "where to write the module (default: NAME.ko)")
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT.ko", description = "where to write the module (default: NAME.ko); a file already there is removed first, so a failed build leaves none")
     Path output;
 
     @Option(names = "--kernel", paramLabel = "RELEASE",

@@ -68,7 +68,7 @@ class BuildOutputsTest {
 
     @Test
     void aFailureAfterTheConversionLeavesNoModuleAtTheOutput() throws Exception {
-        Path out = dir.resolve("lp.ko");
+        Path out = Files.writeString(dir.resolve("lp.ko"), "a module from an earlier run");
         Target target = Target.discover(Optional.empty(), Optional.empty());
         List<RecordSizeProbe.Question> questions = Arch.forKernelConfig(target.config()::isSet).recordTypes().stream()
                 .map(t -> new RecordSizeProbe.Question(t.section(), t.cType(), t.header(), t.configOption())).toList();
@@ -84,7 +84,7 @@ class BuildOutputsTest {
         assertThatThrownBy(() -> pipeline.run(request(out))).hasMessage("a check after the conversion failed");
         assertThat(given[0]).as("the converter writes into the run's work, not to -o").isNotEqualTo(out);
         try (Stream<Path> s = Files.list(dir)) {
-            assertThat(s.toList()).as("nothing written next to -o").isEmpty();
+            assertThat(s.toList()).as("nothing written next to -o, and an earlier run's module is gone").isEmpty();
         }
     }
 
