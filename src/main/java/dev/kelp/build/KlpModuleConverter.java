@@ -4,6 +4,7 @@ import dev.kelp.elf.ElfFile;
 import dev.kelp.klp.DatabaseOracle;
 import dev.kelp.module.ModuleLinker;
 import dev.kelp.symbols.KernelSymbols;
+import dev.kelp.util.KelpException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
@@ -23,17 +24,34 @@ public final class KlpModuleConverter implements KlpConverter {
     @Override
     public Path convert(ModuleLinker.LinkedModule linked, Target target, Path out) {
         ElfFile elf = ElfFile.read(linked.ko());
-        dev.kelp.klp.KlpConverter.convert(elf, new DatabaseOracle(symbols.apply(target.release())),
-                dev.kelp.klp.KlpConverter.Options.defaults());
+        try {
+            dev.kelp.klp.KlpConverter.convert(elf, new DatabaseOracle(symbols.apply(target.release())),
+                    dev.kelp.klp.KlpConverter.Options.defaults());
+        } catch (KelpException e) {
+            throw inBuildTerms(e, linked.ko(), out);
+        }
         try {
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
         } catch (java.io.IOException e) {
-            throw new dev.kelp.util.KelpException(out + ": cannot create its directory: " + e.getMessage(), e);
+            throw new KelpException(out + ": cannot create its directory: " + e.getMessage(), e);
         }
         elf.write(out);
         return out;
+    }
+
+    /**
+     * The engine names the file it converts, which in a build is an intermediate in the run's work
+     * directory (removed at the end): the user is told which module was not written instead.
+     */
+    private static KelpException inBuildTerms(KelpException e, Path linked, Path out) {
+        String prefix = linked + ": ";
+        String msg = e.getMessage();
+        if (msg == null || !msg.startsWith(prefix)) {
+            return e;
+        }
+        return new KelpException(out.getFileName() + " not written: " + msg.substring(prefix.length()), e.exitCode(), e);
     }
 }

@@ -89,6 +89,37 @@ class BuildOutputsTest {
     }
 
     @Test
+    void aCallToASymbolTheKernelDoesNotHaveIsNamedAndNoModuleIsWritten() throws Exception {
+        Path patch = Files.writeString(dir.resolve("undef.patch"), """
+                --- a/fs/proc/cmdline.c
+                +++ b/fs/proc/cmdline.c
+                @@ -4,9 +4,12 @@
+                 #include <linux/proc_fs.h>
+                 #include <linux/seq_file.h>
+                \s
+                +extern int kelp_no_such_function(void);
+                +
+                 static int cmdline_proc_show(struct seq_file *m, void *v)
+                 {
+                 	seq_puts(m, saved_command_line);
+                +	seq_printf(m, "%d", kelp_no_such_function());
+                 	seq_putc(m, '\\n');
+                 	return 0;
+                 }
+                """);
+        Path out = dir.resolve("out/undef.ko");
+        BuildPipeline.Request r = request(out);
+        BuildPipeline.Request undef = new BuildPipeline.Request(List.of(patch), r.name(), out, r.kernel(), r.source(),
+                r.cacheRoot(), r.jobs(), r.replace(), r.keepWork(), r.verbose());
+        assertThatThrownBy(() -> KelpBuild.run(undef, s -> { }, null))
+                .satisfies(e -> assertThat(exitCode(e)).isEqualTo(KelpException.ERROR))
+                .hasMessageStartingWith("undef.ko not written: kelp_no_such_function: not exported and not defined in vmlinux"
+                        + " or any module of ")
+                .hasMessageNotContaining("\n");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void installReplacesTheDestinationInOneRenameAndLeavesNoTemporary() throws Exception {
         Path built = Files.writeString(dir.resolve("built.ko"), "new module");
         Path dest = Files.writeString(Files.createDirectories(dir.resolve("out")).resolve("lp.ko"), "old module");
