@@ -78,7 +78,7 @@ public final class Proc {
     /** Runs the command and returns its result, whatever the exit code. */
     public Result run() {
         if (verbose) {
-            System.err.println("+ " + String.join(" ", command));
+            System.err.println("+ " + shellLine(command));
         }
         ProcessBuilder pb = new ProcessBuilder(command);
         if (dir != null) {
@@ -114,6 +114,18 @@ public final class Proc {
             throw new KelpException("interrupted while running " + command.get(0), e);
         }
         return new Result(List.copyOf(command), finished ? p.exitValue() : -1, out.text(), err.text(), !finished);
+    }
+
+    /**
+     * The command as a shell would need it typed (words with spaces or quotes single-quoted), so a
+     * --verbose line can be pasted back, e.g. {@code KCFLAGS='-ffunction-sections -fdata-sections'}.
+     */
+    public static String shellLine(List<String> command) {
+        List<String> words = new ArrayList<>();
+        for (String w : command) {
+            words.add(!w.isEmpty() && w.matches("[A-Za-z0-9_./=:,+@%^-]+") ? w : "'" + w.replace("'", "'\\''") + "'");
+        }
+        return String.join(" ", words);
     }
 
     /** Runs the command and fails with a clear message unless it exits 0 in time. */
