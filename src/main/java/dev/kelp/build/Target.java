@@ -82,11 +82,11 @@ public record Target(
         Path image = layout.image(rel);
         if (!Files.isRegularFile(headers.resolve(".config"))) {
             throw new KelpException("kernel " + rel + ": no headers in " + headers
-                    + ": install them with 'apt-get install linux-headers-" + rel + "'");
+                    + ": install them with 'apt-get install linux-headers-" + rel + "'" + installedHint(layout));
         }
         if (!Files.isRegularFile(image)) {
             throw new KelpException("kernel " + rel + ": no image " + image
-                    + ": install it with 'apt-get install linux-image-" + rel + "'");
+                    + ": install it with 'apt-get install linux-image-" + rel + "'" + installedHint(layout));
         }
         KernelConfig config = KernelConfig.read(headers.resolve(".config"));
         Path symvers = headers.resolve("Module.symvers");
@@ -186,6 +186,19 @@ public record Target(
     }
 
     private static String newestInstalled(Layout layout) {
+        return installed(layout).stream().max(Target::compareReleases).orElseThrow(() -> new KelpException(
+                "no kernel with both linux-image-RELEASE and linux-headers-RELEASE installed: install them"
+                        + " (Debian: 'apt-get install linux-image-amd64 linux-headers-amd64'), or pass --kernel RELEASE"));
+    }
+
+    /** For a --kernel that is not installed (often a typo): the releases that could be targets. */
+    private static String installedHint(Layout layout) {
+        List<String> all = installed(layout).stream().sorted(Target::compareReleases).toList();
+        return all.isEmpty() ? "" : "; or target an installed one: --kernel " + String.join(", ", all);
+    }
+
+    /** Releases with both headers (.config) and image installed. */
+    private static List<String> installed(Layout layout) {
         List<String> candidates = new ArrayList<>();
         if (Files.isDirectory(layout.modules())) {
             try (Stream<Path> s = Files.list(layout.modules())) {
@@ -197,9 +210,7 @@ public record Target(
                 throw new KelpException(layout.modules() + ": cannot list installed kernels: " + e.getMessage(), e);
             }
         }
-        return candidates.stream().max(Target::compareReleases).orElseThrow(() -> new KelpException(
-                "no kernel with both linux-image-RELEASE and linux-headers-RELEASE installed: install them"
-                        + " (Debian: 'apt-get install linux-image-amd64 linux-headers-amd64'), or pass --kernel RELEASE"));
+        return candidates;
     }
 
     /** Compares releases such as 6.1.0-9-amd64 and 6.1.0-56-amd64 by their numbers, not as text. */

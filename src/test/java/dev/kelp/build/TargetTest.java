@@ -77,7 +77,24 @@ class TargetTest {
         assertThatThrownBy(() -> Target.discover(layout, Optional.of("6.1.0-9-amd64"), Optional.empty()))
                 .hasMessageContaining("apt-get install linux-image-6.1.0-9-amd64");
         assertThatThrownBy(() -> Target.discover(layout, Optional.of("6.1.0-7-amd64"), Optional.empty()))
-                .hasMessageContaining("apt-get install linux-headers-6.1.0-7-amd64");
+                .hasMessageContaining("apt-get install linux-headers-6.1.0-7-amd64")
+                .hasMessageNotContaining("installed one");
+    }
+
+    @Test
+    void aReleaseThatIsNotInstalledNamesTheInstalledOnes(@TempDir Path root) throws Exception {
+        Target.Layout layout = new Target.Layout(root);
+        for (String r : new String[] {"6.1.0-10-amd64", "6.1.0-9-amd64"}) {
+            Files.createDirectories(root.resolve("lib/modules/" + r));
+            Files.createDirectories(root.resolve("usr/src/linux-headers-" + r));
+            Files.writeString(root.resolve("usr/src/linux-headers-" + r + "/.config"), "CONFIG_X=y\n");
+            Files.createDirectories(root.resolve("boot"));
+            Files.writeString(root.resolve("boot/vmlinuz-" + r), "image");
+        }
+        assertThatThrownBy(() -> Target.discover(layout, Optional.of("6.1.0-56-amd64"), Optional.empty()))
+                .hasMessage("kernel 6.1.0-56-amd64: no headers in " + root.resolve("usr/src/linux-headers-6.1.0-56-amd64")
+                        + ": install them with 'apt-get install linux-headers-6.1.0-56-amd64'; or target an installed one:"
+                        + " --kernel 6.1.0-9-amd64, 6.1.0-10-amd64");
     }
 
     @Test
