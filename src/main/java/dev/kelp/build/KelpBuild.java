@@ -3,6 +3,7 @@ package dev.kelp.build;
 import dev.kelp.arch.Arch;
 import dev.kelp.arch.RecordCType;
 import dev.kelp.module.RecordSizeProbe;
+import dev.kelp.util.KelpException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +22,22 @@ public final class KelpBuild {
     public static BuildReport run(BuildPipeline.Request req, Consumer<String> progress, Path reportFile) {
         if (reportFile != null) {
             OutputFiles.checkWritable(reportFile, "the report");
+            OutputFiles.removeStale(reportFile);
         }
+        try {
+            return runChecked(req, progress, reportFile);
+        } catch (RuntimeException e) {
+            // the report is written once the diffs are known: after a later error (exit 1) it would
+            // describe a module that was never written, so only exit 2 and 3 keep it
+            boolean keepsReport = e instanceof KelpException k && k.exitCode() != KelpException.ERROR;
+            if (reportFile != null && !keepsReport) {
+                OutputFiles.removeStale(reportFile);
+            }
+            throw e;
+        }
+    }
+
+    private static BuildReport runChecked(BuildPipeline.Request req, Consumer<String> progress, Path reportFile) {
         Target target = Target.discover(req.kernel(), req.source());
         Arch arch = Arch.forKernelConfig(target.config()::isSet);
         List<RecordSizeProbe.Question> questions = arch.recordTypes().stream().map(KelpBuild::question).toList();

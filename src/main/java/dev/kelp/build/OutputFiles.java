@@ -43,14 +43,14 @@ final class OutputFiles {
     }
 
     /**
-     * Removes a module an earlier run left at {@code file}: when this run fails (or is killed),
-     * that one must not pass for its result ({@code kelp diff} does the same with its OUT.o).
+     * Removes the module or report an earlier run left at {@code file}: when this run fails (or is
+     * killed), that one must not pass for its result ({@code kelp diff} does the same with its OUT.o).
      */
     static void removeStale(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            throw new KelpException(file + ": cannot remove the module of an earlier run (" + reason(e) + ")", e);
+            throw new KelpException(file + ": cannot remove the file an earlier run left (" + reason(e) + ")", e);
         }
     }
 

@@ -53,7 +53,7 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--keep-work", description = "keep the run's patched tree and intermediate files (their directory is printed)")
     boolean keepWork;
 
-    @Option(names = "--report", paramLabel = "FILE.json", description = "write the full report as JSON (also on exit 2 and 3)")
+    @Option(names = "--report", paramLabel = "FILE.json", description = "write the full report as JSON (also on exit 2 and 3; none on exit 1)")
     Path report;
 
     @Option(names = {"-v", "--verbose"}, description = "show the commands run")

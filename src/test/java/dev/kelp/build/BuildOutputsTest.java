@@ -111,12 +111,15 @@ class BuildOutputsTest {
         BuildPipeline.Request r = request(out);
         BuildPipeline.Request undef = new BuildPipeline.Request(List.of(patch), r.name(), out, r.kernel(), r.source(),
                 r.cacheRoot(), r.jobs(), r.replace(), r.keepWork(), r.verbose());
-        assertThatThrownBy(() -> KelpBuild.run(undef, s -> { }, null))
+        Path report = Files.writeString(dir.resolve("report.json"), "{\"from\": \"an earlier run\"}");
+        assertThatThrownBy(() -> KelpBuild.run(undef, s -> { }, report))
                 .satisfies(e -> assertThat(exitCode(e)).isEqualTo(KelpException.ERROR))
                 .hasMessageStartingWith("undef.ko not written: kelp_no_such_function: not exported and not defined in vmlinux"
                         + " or any module of ")
                 .hasMessageNotContaining("\n");
         assertThat(out).doesNotExist();
+        // the report was written when the diffs were known; it must not describe a module that does not exist
+        assertThat(report).doesNotExist();
     }
 
     @Test
