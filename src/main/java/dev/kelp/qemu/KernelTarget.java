@@ -1,16 +1,14 @@
 package dev.kelp.qemu;
 
 import dev.kelp.util.KelpException;
+import dev.kelp.util.KernelReleases;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -61,36 +59,11 @@ public record KernelTarget(String release, Path vmlinuz, Path modulesDir) {
                     .filter(n -> n.startsWith("vmlinuz-"))
                     .map(n -> n.substring("vmlinuz-".length()))
                     .filter(r -> Files.isDirectory(MODULES.resolve(r)))
-                    .sorted(KernelTarget::compareReleases)
+                    .sorted(KernelReleases::compare)
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Version order on release strings: digit runs compare as numbers ("6.1.0-9" < "6.1.0-56"). */
-    static int compareReleases(String a, String b) {
-        Matcher ma = CHUNK.matcher(a);
-        Matcher mb = CHUNK.matcher(b);
-        while (ma.find() && mb.find()) {
-            String ca = ma.group();
-            String cb = mb.group();
-            int c = Character.isDigit(ca.charAt(0)) && Character.isDigit(cb.charAt(0))
-                    ? Comparator.<String>comparingInt(String::length).thenComparing(Comparator.naturalOrder())
-                            .compare(strip(ca), strip(cb))
-                    : ca.compareTo(cb);
-            if (c != 0) {
-                return c;
-            }
-        }
-        return Integer.compare(a.length(), b.length());
-    }
-
-    private static final Pattern CHUNK = Pattern.compile("\\d+|\\D+");
-
-    /** Digits without leading zeros, so that length then text order is numeric order. */
-    private static String strip(String digits) {
-        return digits.replaceFirst("^0+(?=.)", "");
     }
 
     /** The release recorded in an x86 boot image's setup header (see {@link BzImage}). */
