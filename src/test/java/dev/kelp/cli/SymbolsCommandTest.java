@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kelp.qemu.KernelTarget;
+import dev.kelp.symbols.CapturedKernel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,17 +20,9 @@ import org.tukaani.xz.XZInputStream;
 
 /** kelp symbols end to end: output formats, and one-line errors without partial output. */
 class SymbolsCommandTest {
-    static Path resource(String prefix) throws Exception {
-        Path dir = Path.of(SymbolsCommandTest.class.getResource("/dev/kelp/symbols/").toURI());
-        try (var s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow(
-                    () -> new AssertionError("no " + prefix + "* test data: run scripts/capture-kallsyms"));
-        }
-    }
-
-    static String release() throws Exception {
-        String n = resource("proc-version-").getFileName().toString();
-        return n.substring("proc-version-".length(), n.length() - 4);
+    /** The installed kernel (the one kelp test boots by default). */
+    static String release() {
+        return KernelTarget.resolve(null, null).release();
     }
 
     static List<String> xzLines(Path p) throws IOException {
@@ -39,7 +33,8 @@ class SymbolsCommandTest {
 
     @Test
     void klpConvertFormatFromAKallsymsCopy(@TempDir Path dir) throws Exception {
-        Path copy = resource("proc-kallsyms-" + release());
+        // /proc/kallsyms of the installed kernel booted in QEMU (stored, or captured now)
+        Path copy = CapturedKernel.find().procKallsyms();
         Path out = dir.resolve("symbols.klp");
         CliRun r = kelp("symbols", "--kallsyms", copy.toString(), "-o", out.toString());
         assertThat(r.exit()).as(r.err()).isZero();

@@ -1,5 +1,6 @@
 package dev.kelp.klp;
 
+import dev.kelp.build.Target;
 import dev.kelp.symbols.KernelSymbols;
 import dev.kelp.symbols.SymbolSource;
 import dev.kelp.util.Proc;
@@ -12,6 +13,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -24,19 +26,16 @@ final class TestModules {
     private static final Map<String, Path> BUILT = new HashMap<>();
     private static Path workDir;
     private static KernelSymbols db;
+    private static String release;
 
     private TestModules() {}
 
-    /** The installed kernel release that has headers (the newest if several). */
-    static String release() {
-        try (Stream<Path> s = Files.list(Path.of("/lib/modules"))) {
-            return s.map(p -> p.getFileName().toString())
-                    .filter(r -> Files.isRegularFile(Path.of("/usr/src/linux-headers-" + r, "Module.symvers")))
-                    .max(Comparator.naturalOrder())
-                    .orElseThrow(() -> new IllegalStateException("no kernel with headers installed"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** The installed kernel release that has headers and an image (the newest if several), as kelp build finds it. */
+    static synchronized String release() {
+        if (release == null) {
+            release = Target.discover(Optional.empty(), Optional.empty()).release();
         }
+        return release;
     }
 
     /** The installed kernel's symbols: vmlinuz kallsyms, all modules, the headers' Module.symvers. */

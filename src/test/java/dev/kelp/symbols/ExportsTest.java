@@ -12,8 +12,7 @@ class ExportsTest {
 
     @BeforeAll
     static void load() {
-        CapturedKernel kernel = CapturedKernel.find();
-        db = KernelSymbols.load(SymbolSource.forRelease(kernel.release));
+        db = KernelSymbols.load(SymbolSource.forRelease(CapturedKernel.target().release()));
     }
 
     @Test
