@@ -7,6 +7,7 @@ import dev.kelp.arch.BootArch;
 import dev.kelp.util.KelpException;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +59,7 @@ class QemuMachineTest {
      * without /dev/kvm, kelp refuses before booting, naming it). The image never boots, so the
      * outcome does not depend on how well this machine's KVM works.
      */
+    @Tag("e2e")
     @Test
     void kvmGuestThatDoesNotBootNamesDevKvm() {
         LivepatchTest.Options options = LivepatchTest.Options.of(TestModules.module("livepatch-sample"))
