@@ -19,7 +19,8 @@ final class Accelerator {
     /** Refuses, before anything boots, an accelerator ARCH does not have or this host cannot provide. */
     static void check(BootArch arch, String accel) {
         if (accel == null || !arch.accelerators().contains(accel)) {
-            throw new KelpException("unknown accelerator '" + accel + "'; use " + String.join(" or ", arch.accelerators()));
+            throw new KelpException("unknown accelerator '" + accel + "'; use "
+                    + String.join(" or ", arch.accelerators()));
         }
         if (accel.equals(KVM)) {
             checkKvm(KVM_DEVICE);

@@ -22,7 +22,7 @@ final class PvhEntry {
         return hasNote(elf, OWNER, XEN_ELFNOTE_PHYS32_ENTRY);
     }
 
-    /** True when a PT_NOTE segment of ELF (64-bit little-endian) holds a note of OWNER with TYPE; false for anything malformed. */
+    /** True when a PT_NOTE segment of ELF (64-bit little-endian) has a note of OWNER with TYPE; false if malformed. */
     static boolean hasNote(byte[] elf, String owner, int type) {
         if (elf.length < 64 || elf[0] != 0x7f || elf[1] != 'E' || elf[2] != 'L' || elf[3] != 'F' || elf[4] != 2
                 || elf[5] != 1) {
