@@ -1,9 +1,9 @@
 package dev.kelp.qemu;
 
+import dev.kelp.arch.BootArch;
 import dev.kelp.util.KelpException;
 import dev.kelp.util.KernelReleases;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +29,7 @@ public record KernelTarget(String release, Path vmlinuz, Path modulesDir) {
             if (!Files.isRegularFile(vmlinuz)) {
                 throw new KelpException(vmlinuz + ": no such kernel image");
             }
-            String r = release != null ? release : imageRelease(vmlinuz).orElseThrow(() -> new KelpException(
-                    vmlinuz + ": no kernel version in the image header (not an x86 bzImage?); pass --kernel RELEASE"));
+            String r = release != null ? release : imageRelease(vmlinuz).orElseThrow(() -> noRelease(vmlinuz));
             return new KernelTarget(r, vmlinuz, MODULES.resolve(r));
         }
         if (release != null) {
@@ -66,15 +65,24 @@ public record KernelTarget(String release, Path vmlinuz, Path modulesDir) {
         }
     }
 
-    /** The release recorded in an x86 boot image's setup header (see {@link BzImage}). */
+    /** The release recorded in the image's header (x86: the bzImage's setup header), if its format has one. */
     static Optional<String> imageRelease(Path image) {
-        byte[] head = new byte[0x8000];
-        int n;
-        try (InputStream in = Files.newInputStream(image)) {
-            n = in.readNBytes(head, 0, head.length);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return BootArch.imageRelease(BootArch.head(image));
+    }
+
+    /**
+     * No release in IMAGE's header: an image for an architecture kelp does not boot says so;
+     * anything else may be a kernel whose format records no release.
+     */
+    private static KelpException noRelease(Path image) {
+        byte[] head = BootArch.head(image);
+        if (BootArch.supported().stream().noneMatch(a -> a.boots(head))) {
+            KelpException refusal = BootArch.notBootable(image.toString(), head);
+            if (refusal.exitCode() == KelpException.UNSUPPORTED) {
+                return refusal;
+            }
         }
-        return BzImage.release(java.util.Arrays.copyOf(head, n));
+        return new KelpException(image + ": no kernel version in the image header (not "
+                + BootArch.releaseFormats() + "?); pass --kernel RELEASE");
     }
 }
