@@ -2,7 +2,6 @@ package dev.kelp.klp;
 
 import dev.kelp.build.Target;
 import dev.kelp.symbols.KernelSymbols;
-import dev.kelp.symbols.SymbolSource;
 import dev.kelp.util.Proc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +40,7 @@ final class TestModules {
     /** The installed kernel's symbols: vmlinuz kallsyms, all modules, the headers' Module.symvers. */
     static synchronized KernelSymbols database() {
         if (db == null) {
-            db = KernelSymbols.load(SymbolSource.forRelease(release()));
+            db = dev.kelp.build.TargetSymbols.of(release()); // the JVM's one copy: loading takes 5-8 s
         }
         return db;
     }

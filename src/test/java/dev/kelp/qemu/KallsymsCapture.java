@@ -45,7 +45,7 @@ public final class KallsymsCapture {
     private static final String FAILED = "KELP-MODPROBE-FAILED ";
 
     /** loglevel=0: no kernel message may land inside the listing on the shared serial console. */
-    private static final String APPEND = "console=ttyS0 panic=-1 nokaslr loglevel=0 rdinit=/init";
+    private static final String APPEND = "panic=-1 nokaslr loglevel=0 rdinit=/init";
 
     private KallsymsCapture() {}
 
@@ -117,7 +117,8 @@ public final class KallsymsCapture {
             Path log = work.resolve("console.log");
             ConsoleMonitor monitor = new ConsoleMonitor(m -> { });
             // The listing is one long phase: about 100,000 lines over an emulated UART.
-            QemuRun.Outcome outcome = QemuRun.run(new QemuRun.Machine(boot.file(), initrd, 1, "512M", "tcg", APPEND),
+            QemuRun.Outcome outcome = QemuRun.run(new QemuRun.Machine(boot.file(), initrd, 1, "512M", "tcg",
+                    dev.kelp.arch.BootArch.forImage(target.vmlinuz()).kernelConsole() + " " + APPEND),
                     new QemuRun.Limits(LivepatchTest.BOOT_SECONDS, 600, LivepatchTest.POWEROFF_SECONDS), log, monitor);
             List<String> console = Files.readString(log, StandardCharsets.ISO_8859_1).replace("\r", "").lines().toList();
             String problem = problem(console, monitor, outcome);

@@ -12,7 +12,7 @@ class ExportsTest {
 
     @BeforeAll
     static void load() {
-        db = KernelSymbols.load(SymbolSource.forRelease(CapturedKernel.target().release()));
+        db = dev.kelp.build.TargetSymbols.of(CapturedKernel.target().release()); // the JVM's one copy
     }
 
     @Test
