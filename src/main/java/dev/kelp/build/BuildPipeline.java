@@ -101,7 +101,12 @@ public final class BuildPipeline {
                 throw new KelpException("cannot live patch this change: " + String.join("; ", problems), KelpException.UNSUPPORTED, null);
             }
             if (count(diffs, UnitDiffer.Kind.CHANGED) == 0) {
-                throw new KelpException("no functional change in " + pairs.size() + " unit(s)", KelpException.NO_CHANGE, null);
+                List<String> sources = pairs.stream().map(p -> p.unit().source()).toList();
+                throw new KelpException(String.join(", ", sources.stream().limit(4).toList())
+                        + (sources.size() > 4 ? " and " + (sources.size() - 4) + " more units" : "") + ": no functional change"
+                        + (sources.size() == 1 ? " (the patched source compiles to the same code)"
+                                : " (the patched sources compile to the same code)") + "; no module written",
+                        KelpException.NO_CHANGE, null);
             }
             LivepatchModel model = model(req, diffs);
             List<Path> objects = diffs.stream().flatMap(d -> d.patchObject().stream()).toList();

@@ -123,6 +123,21 @@ class BuildOutputsTest {
     }
 
     @Test
+    void noFunctionalChangeNamesTheUnitsAndWritesNoModule() throws Exception {
+        Path out = Files.writeString(dir.resolve("comment.ko"), "a module from an earlier run");
+        BuildPipeline.Request r = request(out);
+        BuildPipeline.Request comment = new BuildPipeline.Request(List.of(E2eCase.DIR.resolve("comment-only/fix.patch")),
+                r.name(), out, r.kernel(), r.source(), r.cacheRoot(), r.jobs(), r.replace(), r.keepWork(), r.verbose());
+        Path report = dir.resolve("comment.json");
+        assertThatThrownBy(() -> KelpBuild.run(comment, s -> { }, report))
+                .satisfies(e -> assertThat(exitCode(e)).isEqualTo(KelpException.NO_CHANGE))
+                .hasMessage("fs/proc/meminfo.c: no functional change (the patched source compiles to the same code);"
+                        + " no module written");
+        assertThat(out).doesNotExist();
+        assertThat(report).as("exit 3 keeps the report").content().contains("\"outcome\" : \"no_change\"");
+    }
+
+    @Test
     void installReplacesTheDestinationInOneRenameAndLeavesNoTemporary() throws Exception {
         Path built = Files.writeString(dir.resolve("built.ko"), "new module");
         Path dest = Files.writeString(Files.createDirectories(dir.resolve("out")).resolve("lp.ko"), "old module");
