@@ -69,6 +69,7 @@ public final class BuildPipeline {
         LivepatchModel.checkName(req.name());
         OutputFiles.checkWritable(req.out(), "the module");
         OutputFiles.removeStale(req.out());
+        OutputFiles.checkCacheDir(req.cacheRoot());
         Target target = Target.discover(req.kernel(), req.source());
         PreparedTree tree = new TreeCache(req.cacheRoot(), progress).prepare(target, req.verbose());
         t = stage("kernel tree " + target.release() + " ready in " + tree.srcDir(), t);

@@ -42,6 +42,24 @@ final class OutputFiles {
         }
     }
 
+    /** Fails unless {@code dir} is, or can be made, a directory that accepts new files (the build cache). */
+    static void checkCacheDir(Path dir) {
+        String fix = "; choose another with --cache DIR or $KELP_CACHE";
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new KelpException(dir + ": cannot hold the build cache: not a directory" + fix);
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new KelpException(dir + ": cannot hold the build cache (" + reason(e) + ")" + fix, e);
+        }
+        try {
+            Files.delete(Files.createTempFile(dir, ".kelp-probe", ".tmp"));
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new KelpException(dir + ": cannot hold the build cache (it does not accept new files)" + fix, e);
+        }
+    }
+
     /**
      * Removes the module or report an earlier run left at {@code file}: when this run fails (or is
      * killed), that one must not pass for its result ({@code kelp diff} does the same with its OUT.o).

@@ -138,6 +138,21 @@ class BuildOutputsTest {
     }
 
     @Test
+    void aCacheThatCannotBeUsedFailsAtOnce() throws Exception {
+        BuildPipeline.Request r = request(dir.resolve("x.ko"));
+        Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+        for (Path cache : List.of(file, Path.of("/proc/kelp-cache"))) {
+            BuildPipeline.Request bad = new BuildPipeline.Request(r.patches(), r.name(), r.out(), r.kernel(), r.source(),
+                    cache, r.jobs(), r.replace(), r.keepWork(), r.verbose());
+            List<String> progress = new java.util.ArrayList<>();
+            assertThatThrownBy(() -> KelpBuild.run(bad, progress::add, null))
+                    .hasMessageStartingWith(cache + ": cannot hold the build cache")
+                    .hasMessageEndingWith("; choose another with --cache DIR or $KELP_CACHE");
+            assertThat(progress).as("no stage ran").isEmpty();
+        }
+    }
+
+    @Test
     void installReplacesTheDestinationInOneRenameAndLeavesNoTemporary() throws Exception {
         Path built = Files.writeString(dir.resolve("built.ko"), "new module");
         Path dest = Files.writeString(Files.createDirectories(dir.resolve("out")).resolve("lp.ko"), "old module");
