@@ -51,7 +51,7 @@ final class OutputFiles {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new KelpException(dir + ": cannot hold the build cache (" + reason(e) + ")" + fix, e);
+            throw new KelpException(dir + ": cannot hold the build cache (cannot create it: " + reason(e) + ")" + fix, e);
         }
         try {
             Files.delete(Files.createTempFile(dir, ".kelp-probe", ".tmp"));
