@@ -97,7 +97,7 @@ public final class TreeCache {
         Path src = entry.resolve("linux");
         withLock(root.resolve("trees").resolve(srcKey + ".lock"), () -> {
             if (!Files.isDirectory(src)) {
-                materialize(target.source(), entry, src);
+                materialize(target.source(), entry, src, verbose);
             }
             return null;
         });
@@ -169,7 +169,7 @@ public final class TreeCache {
         return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
-    private void materialize(Path source, Path entry, Path src) {
+    private void materialize(Path source, Path entry, Path src, boolean verbose) {
         long t0 = System.nanoTime();
         Path tmp = entry.resolve("unpack-" + ProcessHandle.current().pid());
         deleteTree(tmp);
@@ -184,11 +184,11 @@ public final class TreeCache {
                         + " kelp needs a clean source; pass the source tarball or run 'make mrproper' in a copy");
             }
             Path dest = tmp.resolve("linux");
-            Proc.of("cp", "-a", source.toAbsolutePath() + "/.", dest.toString()).timeout(Duration.ofMinutes(30))
+            Proc.of("cp", "-a", source.toAbsolutePath() + "/.", dest.toString()).verbose(verbose).timeout(Duration.ofMinutes(30))
                     .check("copying the source " + source);
         } else {
             log.accept("unpacking " + source + " into " + entry);
-            Proc.Result r = Proc.of("tar", "-xf", source.toAbsolutePath().toString(), "-C", tmp.toString())
+            Proc.Result r = Proc.of("tar", "-xf", source.toAbsolutePath().toString(), "-C", tmp.toString()).verbose(verbose)
                     .timeout(Duration.ofMinutes(30)).run();
             if (!r.ok()) {
                 deleteTree(tmp);

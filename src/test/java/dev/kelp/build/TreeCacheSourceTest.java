@@ -79,6 +79,24 @@ class TreeCacheSourceTest {
     }
 
     @Test
+    void verboseShowsTheUnpackCommand() throws Exception {
+        Path other = makefileTree("5", "10");
+        Path tarball = dir.resolve("linux-5.10.tar.xz");
+        Proc.of("tar", "-cJf", tarball.toString(), "-C", dir.toString(), other.getFileName().toString()).check("packing");
+        Target target = Target.discover(Optional.empty(), Optional.of(tarball));
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        try {
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> new TreeCache(dir.resolve("cache"), s -> { }).prepare(target, true))
+                    .hasMessageContaining("is Linux 5.10.0");
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("+ tar -xf " + tarball.toAbsolutePath() + " -C ");
+    }
+
+    @Test
     void aTarballOfAnotherVersionIsRefusedAfterUnpacking() throws Exception {
         Path other = makefileTree("5", "10");
         Path tarball = dir.resolve("linux-5.10.tar.xz");
