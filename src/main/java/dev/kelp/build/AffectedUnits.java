@@ -113,6 +113,9 @@ public final class AffectedUnits {
                 refusals.add(path + ": " + refusal.get());
             } else if (RefusalRules.isInert(path)) {
                 ignored.add(new Ignored(path, "not kernel code"));
+            } else if (c.deleted() && (c.isC() || c.isHeader())) {
+                refusals.add(path + ": deleting a source file cannot be live patched (the running kernel keeps its"
+                        + " code); change the functions that use it instead");
             } else if (c.isC()) {
                 Optional<KbuildUnits.Unit> unit = units.bySource(path);
                 if (unit.isPresent()) {

@@ -132,6 +132,19 @@ class AffectedUnitsTest {
     }
 
     @Test
+    void deletingASourceFileIsRefused(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("delete.patch");
+        Files.writeString(p, "--- a/fs/proc/cmdline.c\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n"
+                + "--- a/fs/proc/internal.h\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n");
+        assertThatThrownBy(() -> AffectedUnits.compute(TestTrees.prepared(), List.of(PatchFile.read(p))))
+                .satisfies(e -> assertThat(((KelpException) e).exitCode()).isEqualTo(KelpException.UNSUPPORTED))
+                .hasMessage("cannot live patch these changes: fs/proc/cmdline.c: deleting a source file cannot be live"
+                        + " patched (the running kernel keeps its code); change the functions that use it instead;"
+                        + " fs/proc/internal.h: deleting a source file cannot be live patched (the running kernel keeps"
+                        + " its code); change the functions that use it instead");
+    }
+
+    @Test
     void documentationOnlyIsNoChange(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("doc.patch");
         Files.writeString(p, "--- a/Documentation/livepatch/livepatch.rst\n+++ b/Documentation/livepatch/livepatch.rst\n@@ -1 +1 @@\n-x\n+y\n");
