@@ -67,6 +67,7 @@ public final class BuildPipeline {
         // what the user gave is checked before minutes of tree preparation
         List<PatchFile> patches = req.patches().stream().map(PatchFile::read).toList();
         LivepatchModel.checkName(req.name());
+        OutputFiles.checkNotAnInput(req.out(), "the module", req.patches());
         OutputFiles.checkWritable(req.out(), "the module");
         OutputFiles.removeStale(req.out());
         OutputFiles.checkCacheDir(req.cacheRoot());

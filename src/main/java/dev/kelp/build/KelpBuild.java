@@ -21,6 +21,9 @@ public final class KelpBuild {
     /** Runs the whole pipeline for {@code req}; writes the JSON report to {@code reportFile} unless null. */
     public static BuildReport run(BuildPipeline.Request req, Consumer<String> progress, Path reportFile) {
         if (reportFile != null) {
+            List<Path> inputs = new java.util.ArrayList<>(req.patches());
+            inputs.add(req.out());
+            OutputFiles.checkNotAnInput(reportFile, "the report", inputs);
             OutputFiles.checkWritable(reportFile, "the report");
             OutputFiles.removeStale(reportFile);
         }

@@ -42,6 +42,26 @@ final class OutputFiles {
         }
     }
 
+    /** Fails when an output would overwrite (or, on failure, remove) one of the inputs. */
+    static void checkNotAnInput(Path output, String what, java.util.Collection<Path> inputs) {
+        for (Path in : inputs) {
+            if (sameFile(output, in)) {
+                throw new KelpException(output + ": is also given as " + in + "; write " + what + " to another file");
+            }
+        }
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            if (Files.exists(a) && Files.exists(b)) {
+                return Files.isSameFile(a, b);
+            }
+        } catch (IOException e) {
+            // unreadable: compared by name below
+        }
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
     /** Fails unless {@code dir} is, or can be made, a directory that accepts new files (the build cache). */
     static void checkCacheDir(Path dir) {
         String fix = "; choose another with --cache DIR or $KELP_CACHE";

@@ -153,6 +153,24 @@ class BuildOutputsTest {
     }
 
     @Test
+    void anOutputThatIsAnInputIsRefusedAndTheInputKept() throws Exception {
+        Path patch = Files.copy(E2eCase.DIR.resolve("cmdline-string/fix.patch"), dir.resolve("fix.patch"));
+        String text = Files.readString(patch);
+        BuildPipeline.Request r = request(dir.resolve("x.ko"));
+        BuildPipeline.Request outIsPatch = new BuildPipeline.Request(List.of(patch), r.name(), dir.resolve("./fix.patch"),
+                r.kernel(), r.source(), r.cacheRoot(), r.jobs(), r.replace(), r.keepWork(), r.verbose());
+        assertThatThrownBy(() -> KelpBuild.run(outIsPatch, s -> { }, null))
+                .hasMessage(dir.resolve("./fix.patch") + ": is also given as " + patch + "; write the module to another file");
+        BuildPipeline.Request ok = new BuildPipeline.Request(List.of(patch), r.name(), r.out(), r.kernel(), r.source(),
+                r.cacheRoot(), r.jobs(), r.replace(), r.keepWork(), r.verbose());
+        assertThatThrownBy(() -> KelpBuild.run(ok, s -> { }, patch))
+                .hasMessage(patch + ": is also given as " + patch + "; write the report to another file");
+        assertThatThrownBy(() -> KelpBuild.run(ok, s -> { }, r.out()))
+                .hasMessage(r.out() + ": is also given as " + r.out() + "; write the report to another file");
+        assertThat(patch).hasContent(text);
+    }
+
+    @Test
     void installReplacesTheDestinationInOneRenameAndLeavesNoTemporary() throws Exception {
         Path built = Files.writeString(dir.resolve("built.ko"), "new module");
         Path dest = Files.writeString(Files.createDirectories(dir.resolve("out")).resolve("lp.ko"), "old module");
