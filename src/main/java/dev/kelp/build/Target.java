@@ -99,6 +99,10 @@ public record Target(
         Path modulesDir = layout.modules().resolve(rel);
         String vermagic = vermagic(modulesDir, rel, config);
         String compiler = compilerOf(config, rel);
+        if (source.isPresent() && !Files.exists(source.get())) {
+            throw new KelpException(source.get() + ": no such file or directory (--source takes a kernel source"
+                    + " tarball or directory of Linux " + version + ")");
+        }
         Path src = source.orElseGet(() -> defaultSource(layout, version));
         if (!Files.exists(src)) {
             throw new KelpException("kernel source " + src + " not found: install it with 'apt-get install linux-source-"

@@ -82,6 +82,15 @@ class TargetTest {
     }
 
     @Test
+    void aMissingSourceGivenWithSourceIsNamedAsSuch(@TempDir Path dir) {
+        Path missing = dir.resolve("linux-source-6.1.tar.xz");
+        Target t = Target.discover(Optional.empty(), Optional.empty());
+        assertThatThrownBy(() -> Target.discover(Optional.empty(), Optional.of(missing)))
+                .hasMessage(missing + ": no such file or directory (--source takes a kernel source tarball or directory of"
+                        + " Linux " + t.version() + ")");
+    }
+
+    @Test
     void aReleaseThatIsNotInstalledNamesTheInstalledOnes(@TempDir Path root) throws Exception {
         Target.Layout layout = new Target.Layout(root);
         for (String r : new String[] {"6.1.0-10-amd64", "6.1.0-9-amd64"}) {
