@@ -46,7 +46,7 @@ final class OutputFiles {
     static void checkNotAnInput(Path output, String what, java.util.Collection<Path> inputs) {
         for (Path in : inputs) {
             if (sameFile(output, in)) {
-                throw new KelpException(output + ": is also given as " + in + "; write " + what + " to another file");
+                throw new KelpException(output + ": would overwrite the input " + in + "; write " + what + " to another file");
             }
         }
     }

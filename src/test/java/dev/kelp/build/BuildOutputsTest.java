@@ -160,13 +160,13 @@ class BuildOutputsTest {
         BuildPipeline.Request outIsPatch = new BuildPipeline.Request(List.of(patch), r.name(), dir.resolve("./fix.patch"),
                 r.kernel(), r.source(), r.cacheRoot(), r.jobs(), r.replace(), r.keepWork(), r.verbose());
         assertThatThrownBy(() -> KelpBuild.run(outIsPatch, s -> { }, null))
-                .hasMessage(dir.resolve("./fix.patch") + ": is also given as " + patch + "; write the module to another file");
+                .hasMessage(dir.resolve("./fix.patch") + ": would overwrite the input " + patch + "; write the module to another file");
         BuildPipeline.Request ok = new BuildPipeline.Request(List.of(patch), r.name(), r.out(), r.kernel(), r.source(),
                 r.cacheRoot(), r.jobs(), r.replace(), r.keepWork(), r.verbose());
         assertThatThrownBy(() -> KelpBuild.run(ok, s -> { }, patch))
-                .hasMessage(patch + ": is also given as " + patch + "; write the report to another file");
+                .hasMessage(patch + ": would overwrite the input " + patch + "; write the report to another file");
         assertThatThrownBy(() -> KelpBuild.run(ok, s -> { }, r.out()))
-                .hasMessage(r.out() + ": is also given as " + r.out() + "; write the report to another file");
+                .hasMessage(r.out() + ": would overwrite the input " + r.out() + "; write the report to another file");
         assertThat(patch).hasContent(text);
     }
 
