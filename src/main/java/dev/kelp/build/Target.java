@@ -128,7 +128,8 @@ public record Target(
             r = Proc.of(compiler, "--version").run();
         } catch (KelpException e) {
             throw new KelpException("kernel " + release + " was built with '" + wanted + "', but " + compiler
-                    + " is not installed: install it with 'apt-get install " + compilerPackage() + "'");
+                    + " is not installed: install it with 'apt-get install " + compilerPackage()
+                    + debianPackageVersion(wanted).map(v -> "=" + v).orElse("") + "'");
         }
         String have = r.stdout().lines().findFirst().orElse("").strip();
         if (!have.equals(wanted)) {
