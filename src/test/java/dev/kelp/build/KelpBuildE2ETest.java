@@ -47,6 +47,9 @@ class KelpBuildE2ETest {
         assertThat(reportFile).isRegularFile();
         assertThat(report.objects()).as("every target object lists its functions").isNotEmpty()
                 .allSatisfy((object, funcs) -> assertThat(funcs).isNotEmpty());
+        if (!c.summary().isEmpty()) {
+            assertThat(report.summaryLines()).as("on-screen report").containsExactlyElementsOf(c.summary());
+        }
         TestReport proof = LivepatchTest.run(LivepatchTest.Options.of(ko).withProbe(c.probe())
                 .withLoad(c.load().toArray(String[]::new)).withLoadAfter(c.loadAfter().toArray(String[]::new)),
                 System.err::println);
