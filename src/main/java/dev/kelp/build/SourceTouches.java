@@ -68,7 +68,12 @@ final class SourceTouches {
         List<CEntity> others = new ArrayList<>();
         Set<String> unmapped = new LinkedHashSet<>();
         for (Path patch : patches) {
-            UnifiedDiff diff = UnifiedDiff.parse(patch.toString(), read(patch).orElse(""));
+            UnifiedDiff diff;
+            try {
+                diff = UnifiedDiff.parse(patch.toString(), read(patch).orElse(""));
+            } catch (KelpException e) {
+                return NONE; // patch(1) applied it, but it is beyond the reader: keep the differ's reasons
+            }
             for (UnifiedDiff.FileDiff fd : diff.files()) {
                 String path = stripFirst(fd.newPath() != null ? fd.newPath() : fd.oldPath());
                 if (!path.endsWith(".c") && !path.endsWith(".h")) {

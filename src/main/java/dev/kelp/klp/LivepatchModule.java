@@ -173,6 +173,14 @@ public final class LivepatchModule {
                 funcs.computeIfAbsent(sec, k -> new HashMap<>()).put(off, new String[] {name, Long.toString(sympos),
                         functionAt(elf, next)});
             }));
+            // where each klp_object's funcs array starts: an array never runs into the next one
+            Map<Section, java.util.Set<Long>> starts = new HashMap<>();
+            pointers.forEach((sec, byOffset) -> byOffset.values().forEach(p -> {
+                Map<Long, String[]> array = funcs.get(p.section());
+                if (array != null && array.containsKey(p.offset())) {
+                    starts.computeIfAbsent(p.section(), k -> new java.util.HashSet<>()).add(p.offset());
+                }
+            }));
             List<PatchedFunction> out = new ArrayList<>();
             pointers.forEach((sec, byOffset) -> byOffset.entrySet().stream()
                     .sorted(Map.Entry.comparingByKey()).forEach(e -> {
@@ -186,7 +194,7 @@ public final class LivepatchModule {
                         if (object == null) {
                             return;
                         }
-                        for (long off : entriesFrom(array, p.offset())) {
+                        for (long off : entriesFrom(array, p.offset(), starts.get(p.section()))) {
                             String[] f = array.get(off);
                             out.add(new PatchedFunction(object, f[0], Long.parseLong(f[1]), f[2]));
                         }
@@ -196,15 +204,16 @@ public final class LivepatchModule {
 
         /**
          * The klp_func entries of the array starting at {@code start}: evenly spaced entries (the
-         * spacing is the struct size), up to the first gap.
+         * spacing is the struct size), up to the first gap or the start of another object's array
+         * (two one-entry arrays in a row look like one array with twice the spacing).
          */
-        private static List<Long> entriesFrom(Map<Long, String[]> array, long start) {
+        private static List<Long> entriesFrom(Map<Long, String[]> array, long start, java.util.Set<Long> starts) {
             List<Long> sorted = array.keySet().stream().filter(o -> o >= start).sorted().toList();
             List<Long> out = new ArrayList<>();
             out.add(start);
             if (sorted.size() > 1) {
                 long stride = sorted.get(1) - start;
-                for (long o = start + stride; array.containsKey(o); o += stride) {
+                for (long o = start + stride; array.containsKey(o) && !starts.contains(o); o += stride) {
                     out.add(o);
                 }
             }
