@@ -55,6 +55,7 @@ class KelpBuildE2ETest {
                 .as("klp_funcs of %s in %s", object, ko.getFileName())
                 .containsExactlyInAnyOrderElementsOf(funcs.stream().filter(BuildReport.FunctionEntry::replaces)
                         .map(BuildReport.FunctionEntry::name).toList()));
+        report.summaryLines().forEach(l -> System.err.println("report: " + l));
         if (!c.summary().isEmpty()) {
             assertThat(report.summaryLines()).as("on-screen report").containsExactlyElementsOf(c.summary());
         }
