@@ -153,7 +153,7 @@ public final class BuildPipeline {
      * {@link UnitDiffer.UnitDiff#localized()}); another unit of the patch that refers to one by
      * name could not be linked against the right copy.
      */
-    private static void checkLocalizedUnused(List<UnitDiffer.UnitDiff> diffs) {
+    static void checkLocalizedUnused(List<UnitDiffer.UnitDiff> diffs) {
         Map<String, UnitDiffer.UnitDiff> localized = new LinkedHashMap<>();
         for (UnitDiffer.UnitDiff d : diffs) {
             d.localized().forEach(n -> localized.putIfAbsent(n, d));
