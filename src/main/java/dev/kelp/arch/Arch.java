@@ -19,7 +19,7 @@ public interface Arch {
         if (eMachine == Elf.EM_X86_64) {
             return X86_64.INSTANCE;
         }
-        throw new KelpException("unsupported architecture: ELF machine " + eMachine + machineName(eMachine)
+        throw new KelpException("unsupported architecture: ELF machine " + eMachine + ElfMachines.suffix(eMachine)
                 + "; kelp supports x86-64 (EM_X86_64 = 62) only", KelpException.UNSUPPORTED, null);
     }
 
@@ -41,19 +41,6 @@ public interface Arch {
      */
     default List<RecordCType> recordTypes() {
         return List.of();
-    }
-
-    private static String machineName(int m) {
-        return switch (m) {
-            case Elf.EM_386 -> " (i386)";
-            case Elf.EM_PPC64 -> " (ppc64)";
-            case Elf.EM_S390 -> " (s390)";
-            case Elf.EM_ARM -> " (arm)";
-            case Elf.EM_AARCH64 -> " (aarch64)";
-            case Elf.EM_RISCV -> " (riscv)";
-            case Elf.EM_LOONGARCH -> " (loongarch)";
-            default -> "";
-        };
     }
 
     /** Short name, as in kernel ARCH= ("x86_64"). */

@@ -66,11 +66,19 @@ public final class AffectedUnits {
      * @throws KelpException exit 2 listing every refused file; exit 3 when no unit is affected
      */
     public static Result compute(PreparedTree tree, List<PatchFile> patches) {
-        return compute(tree.srcDir(), tree.objDir(), () -> KbuildUnits.load(tree), patches);
+        return compute(tree.srcDir(), () -> KbuildUnits.load(tree), units -> IncludeScanner.cached(
+                tree.root().resolve("includes-" + tree.buildKey() + ".graph"), tree.srcDir(), tree.prepDir(), units.all()), patches);
+    }
+
+    /** As {@link #compute(PreparedTree, List)}, the include graph built afresh from {@code objDir}. */
+    static Result computeUncached(PreparedTree tree, List<PatchFile> patches) {
+        return compute(tree.srcDir(), () -> KbuildUnits.load(tree),
+                units -> new IncludeScanner(tree.srcDir(), tree.prepDir(), units.all()), patches);
     }
 
     /** {@code unitsSource} is asked only when no file is refused: the unit database may cost a kbuild dry run. */
-    static Result compute(Path srcDir, Path objDir, java.util.function.Supplier<KbuildUnits> unitsSource, List<PatchFile> patches) {
+    private static Result compute(Path srcDir, java.util.function.Supplier<KbuildUnits> unitsSource,
+            java.util.function.Function<KbuildUnits, IncludeScanner> scannerFor, List<PatchFile> patches) {
         Map<String, PatchFile.FileChange> touched = new LinkedHashMap<>();
         for (PatchFile p : patches) {
             for (PatchFile.FileChange c : p.files()) {
@@ -117,7 +125,7 @@ public final class AffectedUnits {
         }
         List<Affected> skipped = new ArrayList<>();
         if (!includedFiles.isEmpty()) {
-            includers(srcDir, objDir, units, includedFiles, affected, skipped, ignored);
+            includers(srcDir, scannerFor.apply(units), units, includedFiles, affected, skipped, ignored);
         }
         if (affected.isEmpty()) {
             throw new KelpException("no unit of this kernel is affected: "
@@ -132,13 +140,12 @@ public final class AffectedUnits {
                 + String.join("; ", refusals), KelpException.UNSUPPORTED, null);
     }
 
-    private static void includers(Path srcDir, Path objDir, KbuildUnits units, Set<String> files,
+    private static void includers(Path srcDir, IncludeScanner scanner, KbuildUnits units, Set<String> files,
             Map<String, Affected> affected, List<Affected> skipped, List<Ignored> ignored) {
         Map<Path, String> targets = new LinkedHashMap<>();
         for (String f : files) {
             targets.put(srcDir.resolve(f).normalize(), f);
         }
-        IncludeScanner scanner = new IncludeScanner(srcDir, objDir, units.all());
         Set<String> reached = new HashSet<>();
         for (Map.Entry<Path, String> t : targets.entrySet()) {
             Set<Path> includers = scanner.includers(t.getKey());

@@ -197,27 +197,9 @@ public record Target(
                 throw new KelpException(layout.modules() + ": cannot list installed kernels: " + e.getMessage(), e);
             }
         }
-        return candidates.stream().max(Target::compareReleases).orElseThrow(() -> new KelpException(
+        return candidates.stream().max(dev.kelp.util.KernelReleases::compare).orElseThrow(() -> new KelpException(
                 "no kernel with both linux-image-RELEASE and linux-headers-RELEASE installed: install them"
                         + " (Debian: 'apt-get install linux-image-amd64 linux-headers-amd64'), or pass --kernel RELEASE"));
-    }
-
-    /** Compares releases such as 6.1.0-9-amd64 and 6.1.0-56-amd64 by their numbers, not as text. */
-    static int compareReleases(String a, String b) {
-        String[] pa = a.split("(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)");
-        String[] pb = b.split("(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)");
-        for (int i = 0; i < Math.min(pa.length, pb.length); i++) {
-            int c;
-            if (Character.isDigit(pa[i].charAt(0)) && Character.isDigit(pb[i].charAt(0))) {
-                c = new java.math.BigInteger(pa[i]).compareTo(new java.math.BigInteger(pb[i]));
-            } else {
-                c = pa[i].compareTo(pb[i]);
-            }
-            if (c != 0) {
-                return c;
-            }
-        }
-        return Integer.compare(pa.length, pb.length);
     }
 
     /** VERSION.PATCHLEVEL.SUBLEVEL(EXTRAVERSION) of a kernel Makefile, following Debian's include chain. */

@@ -16,7 +16,8 @@ import java.util.concurrent.CompletionException;
  * Builds each affected unit twice, with {@link Kbuild#KCFLAGS}: ORIGINAL in the cache's shared
  * build dir (under its lock; kbuild's own dependency tracking makes a unit built by an earlier
  * run free), and PATCHED in the run's private tree. The two makes run side by side, each with
- * half of the jobs. Both objects are copied into the run's output directory, so that a later
+ * all the jobs: on a warm cache the original make has nothing to do, and halving would leave the
+ * patched units one core short; on a cold one the two share the cores. Both objects are copied into the run's output directory, so that a later
  * run rebuilding the shared dir cannot change what this run compares.
  */
 public final class UnitBuilder {
@@ -38,9 +39,8 @@ public final class UnitBuilder {
     public static List<UnitPair> build(WorkTree work, List<KbuildUnits.Unit> units, int jobs, Path out) {
         PreparedTree tree = work.tree();
         List<String> objects = units.stream().map(KbuildUnits.Unit::object).toList();
-        int half = Math.max(1, (jobs + 1) / 2);
         CompletableFuture<Void> original = CompletableFuture.runAsync(() -> tree.locked(() -> {
-            Proc.Result r = tree.kbuild().make(tree.srcDir(), tree.objDir(), half, objects).run();
+            Proc.Result r = tree.kbuild().makeObjects(tree.objDir(), jobs, objects).run();
             if (!r.ok()) {
                 throw new KelpException("building the original units failed in " + tree.objDir() + " (the cache may be"
                         + " damaged: delete " + tree.root() + " and retry):\n" + compilerErrors(r));
@@ -49,7 +49,7 @@ public final class UnitBuilder {
             return null;
         }));
         CompletableFuture<Void> patched = CompletableFuture.runAsync(() -> {
-            Proc.Result r = tree.kbuild().make(work.srcDir(), work.objDir(), half, objects).run();
+            Proc.Result r = tree.kbuild().makeObjects(work.objDir(), jobs, objects).run();
             if (!r.ok()) {
                 throw new KelpException("the patched source does not compile:\n" + compilerErrors(r));
             }

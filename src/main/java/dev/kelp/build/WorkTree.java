@@ -7,14 +7,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * One run's private patched tree: the pristine source hardlinked ({@code cp -al}, about 2 s for a
- * kernel tree) with the patches applied, and a copy of the prepared build dir.
+ * kernel tree; reused across runs, see {@link RunSlot}) with the patches applied, and a copy of
+ * the prepared build dir.
  *
  * <p>Hardlinks are safe because nothing writes into a source file in place: GNU patch writes
  * each patched file to a new file and renames it over the old name (so the pristine inode keeps
@@ -26,49 +29,102 @@ public final class WorkTree implements AutoCloseable {
     private static final Pattern PATCHING = Pattern.compile("^(?:patching|checking) file (.+)$");
     private static final Pattern FAILED = Pattern.compile("^Hunk #(\\d+) FAILED at (\\d+)\\.?.*$");
 
+    private static final Pattern NAMED_PATH = Pattern.compile("^(--- |\\+\\+\\+ |rename from |rename to |copy from |copy to )(.+)$");
+    private static final Pattern GIT_HEADER = Pattern.compile("^diff --git [^/\\s]+/(\\S+) [^/\\s]+/(\\S+)$");
+
     private static final String KEEP_MARKER = "kept-by-keep-work";
 
     private final PreparedTree tree;
     private final Path dir;
     private final Path srcDir;
     private final Path objDir;
-    private final boolean keep;
+    private final RunSlot slot; // null for a --keep-work tree
 
-    private WorkTree(PreparedTree tree, Path dir, boolean keep) {
+    private WorkTree(PreparedTree tree, Path dir, RunSlot slot) {
         this.tree = tree;
         this.dir = dir;
         this.srcDir = dir.resolve("linux");
         this.objDir = srcDir.resolve(tree.objDirName());
-        this.keep = keep;
+        this.slot = slot;
     }
 
-    /** Creates a fresh tree under the cache entry's runs directory; {@code keep} leaves it on close. */
+    /**
+     * A pristine patched-to-be tree for one run: a reused slot (see {@link RunSlot}) restored to
+     * the pristine source, or with {@code keep} a fresh directory left in place on close.
+     */
     public static WorkTree create(PreparedTree tree, boolean keep) {
         removeAbandoned(tree.runsDir());
-        Path dir = tree.runsDir().resolve(ProcessHandle.current().pid() + "-" + System.nanoTime());
-        WorkTree wt = new WorkTree(tree, dir, keep);
+        if (keep) {
+            Path dir = tree.runsDir().resolve(ProcessHandle.current().pid() + "-" + System.nanoTime());
+            WorkTree wt = new WorkTree(tree, dir, null);
+            return wt.populate(() -> {
+                wt.linkSource();
+                Files.writeString(dir.resolve(KEEP_MARKER), "kelp build --keep-work: delete this directory when done\n");
+            });
+        }
+        RunSlot slot = RunSlot.acquire(tree.runsDir());
+        WorkTree wt = new WorkTree(tree, slot.dir(), slot);
+        return wt.populate(() -> slot.makePristine(tree.srcDir(), wt::linkSource));
+    }
+
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    /** Gets the source in place, then a fresh copy of the prepared build dir (kbuild rewrites it). */
+    private WorkTree populate(Step source) {
         try {
-            Files.createDirectories(wt.srcDir);
+            removeEarlierOutputs();
+            source.run();
+            try (Stream<Path> s = Files.list(srcDir)) {
+                for (Path stale : s.filter(p -> p.getFileName().toString().startsWith(".kelp-o-")).toList()) {
+                    TreeCache.deleteTree(stale);
+                }
+            }
+            Proc.of("cp", "-a", tree.prepDir().toString(), objDir.toString()).check("copying the build dir into " + objDir);
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        return this;
+    }
+
+    /** A reused slot still holds the last run's objects, diff and module dirs: none may leak into this run. */
+    private void removeEarlierOutputs() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String name = p.getFileName().toString();
+                if (!name.equals("linux") && !name.equals("lock") && !name.startsWith("dirty")) {
+                    TreeCache.deleteTree(p);
+                }
+            }
+        }
+    }
+
+    /** {@code cp -al} of the pristine source, built aside and renamed into place (atomic). */
+    private void linkSource() {
+        Path tmp = dir.resolve("linux.tmp");
+        try {
+            TreeCache.deleteTree(tmp);
+            Files.createDirectories(tmp);
             List<String> cmd = new ArrayList<>(List.of("cp", "-al"));
             try (Stream<Path> s = Files.list(tree.srcDir())) {
                 s.filter(p -> !p.getFileName().toString().startsWith(".kelp-o-"))
                         .sorted()
                         .forEach(p -> cmd.add(p.toString()));
             }
-            cmd.add(wt.srcDir + "/");
-            Proc.of(cmd).check("linking the source into " + wt.srcDir);
-            Proc.of("cp", "-a", tree.prepDir().toString(), wt.objDir.toString()).check("copying the build dir into " + wt.objDir);
-            if (keep) {
-                Files.writeString(dir.resolve(KEEP_MARKER), "kelp build --keep-work: delete this directory when done\n");
-            }
+            cmd.add(tmp + "/");
+            Proc.of(cmd).check("linking the source into " + tmp);
+            Files.move(tmp, srcDir);
         } catch (IOException e) {
-            wt.close();
             throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            wt.close();
-            throw e;
         }
-        return wt;
     }
 
     /** Deletes the trees of runs whose process is gone (killed runs); --keep-work trees are marked and stay. */
@@ -121,12 +177,57 @@ public final class WorkTree implements AutoCloseable {
     public void apply(List<Path> patches) {
         int n = 0;
         for (Path patch : patches) {
+            if (slot != null) {
+                slot.markDirty(pathsNamedBy(patch));
+            }
             Path rej = dir.resolve("rejects-" + (n++) + ".rej");
+            deleteIfExists(rej);
             Proc.Result r = Proc.of("patch", "-p1", "--batch", "--forward", "--no-backup-if-mismatch",
                     "--reject-file=" + rej, "-d", srcDir.toString(), "-i", patch.toAbsolutePath().toString()).run();
             if (!r.ok()) {
                 throw new KelpException(describeFailure(patch, r.stdout() + r.stderr(), rej), KelpException.ERROR, null);
             }
+        }
+    }
+
+    /**
+     * Every tree path a patch can create, change, rename or delete under {@code -p1}: the
+     * {@code ---}/{@code +++} and {@code diff --git} headers (first component stripped) and git's
+     * rename/copy lines. GNU patch touches no other file. A removed line that reads like a header
+     * ("--- x") adds a bogus path: harmless, restoring a path that was not changed is a no-op.
+     */
+    static Set<String> pathsNamedBy(Path patch) {
+        Set<String> paths = new LinkedHashSet<>();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(patch, java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new KelpException(patch + ": cannot read the patch: " + e.getMessage(), e);
+        }
+        for (String line : lines) {
+            Matcher m = NAMED_PATH.matcher(line);
+            if (m.matches()) {
+                String p = m.group(2).split("\t", 2)[0].strip();
+                if (m.group(1).startsWith("rename") || m.group(1).startsWith("copy")) {
+                    paths.add(p);
+                } else if (!p.equals("/dev/null") && p.indexOf('/') > 0) {
+                    paths.add(p.substring(p.indexOf('/') + 1));
+                }
+            }
+            Matcher git = GIT_HEADER.matcher(line);
+            if (git.matches()) {
+                paths.add(git.group(1));
+                paths.add(git.group(2));
+            }
+        }
+        return paths;
+    }
+
+    private static void deleteIfExists(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -166,10 +267,11 @@ public final class WorkTree implements AutoCloseable {
         return msg.toString();
     }
 
+    /** Frees the slot for the next run (its tree stays, to be restored); a kept tree stays as it is. */
     @Override
     public void close() {
-        if (!keep) {
-            TreeCache.deleteTree(dir);
+        if (slot != null) {
+            slot.close();
         }
     }
 }

@@ -61,17 +61,18 @@ public final class TestCommand implements Callable<Integer> {
     int cpus;
 
     @Option(names = "--accel", paramLabel = "tcg|kvm", defaultValue = "tcg",
-            description = "QEMU accelerator (default: ${DEFAULT-VALUE}; kvm only where it runs stock kernels).")
+            description = "QEMU accelerator (default: ${DEFAULT-VALUE}; kvm needs a /dev/kvm that runs stock kernels).")
     String accel;
 
-    @Option(names = "--no-pvh",
-            description = "Boot the compressed image as it is, not its vmlinux through PVH (slower under TCG).")
-    boolean noPvh;
+    @Option(names = {"--no-pvh", "--no-direct-boot"},
+            description = "Boot the kernel image as it is, not the faster form kelp makes of it (x86: its vmlinux"
+                    + " through PVH; slower under TCG).")
+    boolean noDirectBoot;
 
     @Override
     public Integer call() {
         LivepatchTest.Options options = new LivepatchTest.Options(module, kernel, vmlinuz, probe, load, loadAfter,
-                stress, timeout, keepLog, cpus, accel, !noPvh);
+                stress, timeout, keepLog, cpus, accel, !noDirectBoot);
         TestReport report = LivepatchTest.run(options, System.out::println);
         return report.passed() ? 0 : 1;
     }

@@ -60,7 +60,7 @@ public final class KbuildUnitCompiler implements UnitCompiler {
         // definition wins, also in sub-makes through MAKEFLAGS): kbuild's own flags plus ours.
         targets.add("KCFLAGS=" + kbuild.kcflags() + (extraFlags.isEmpty() ? "" : " " + String.join(" ", extraFlags)));
         todo.forEach(u -> targets.add(u.object()));
-        Proc.Result r = kbuild.make(work.srcDir(), work.objDir(), jobs, targets).run();
+        Proc.Result r = kbuild.makeObjects(work.objDir(), jobs, targets).run();
         if (!r.ok()) {
             throw new KelpException("compiling " + String.join(", ", sources) + " in " + work.objDir() + " failed:\n"
                     + r.tail(25));

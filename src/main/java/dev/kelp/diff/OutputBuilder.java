@@ -370,8 +370,8 @@ final class OutputBuilder {
             addReloc(piece.dst(), place, r.type(), undefinedSymbol(orig.name(), orig.isWeak()), addend);
             return;
         }
-        int flags = SideBand.FLAG_LOCAL | (orig.isFunction() ? SideBand.FLAG_FUNC : 0)
-                | (orig.isObject() ? SideBand.FLAG_OBJECT : 0);
+        int flags = SideBandFormat.FLAG_LOCAL | (orig.isFunction() ? SideBandFormat.FLAG_FUNC : 0)
+                | (orig.isObject() ? SideBandFormat.FLAG_OBJECT : 0);
         sideBand.add(new SideBand.Record(piece.dst().section, place, orig.name(), r.type(), flags, addend));
         int size = p.arch.fieldSize(r.type());
         if (!piece.dst().section.isNobits()) {

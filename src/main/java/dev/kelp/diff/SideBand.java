@@ -1,5 +1,17 @@
 package dev.kelp.diff;
 
+import static dev.kelp.diff.SideBandFormat.ADDEND;
+import static dev.kelp.diff.SideBandFormat.FLAGS;
+import static dev.kelp.diff.SideBandFormat.NAME;
+import static dev.kelp.diff.SideBandFormat.OBJECT;
+import static dev.kelp.diff.SideBandFormat.PLACE;
+import static dev.kelp.diff.SideBandFormat.RECORDS;
+import static dev.kelp.diff.SideBandFormat.RECORD_SIZE;
+import static dev.kelp.diff.SideBandFormat.STRINGS;
+import static dev.kelp.diff.SideBandFormat.TYPE;
+import static dev.kelp.diff.SideBandFormat.UNIT;
+import static dev.kelp.diff.SideBandFormat.UNIT_SYMBOLS;
+
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
@@ -23,14 +35,6 @@ import java.util.function.Function;
  * absolute relocations, so they follow the sections through {@code ld -r} and the module link.
  */
 final class SideBand {
-    static final String RELOCS = ".kelp.relocs";
-    static final String STRINGS = ".kelp.strings";
-    static final String UNITSYMS = ".kelp.unitsyms";
-    static final int RECORD_SIZE = 48;
-    static final int FLAG_LOCAL = 1;
-    static final int FLAG_FUNC = 2;
-    static final int FLAG_OBJECT = 4;
-
     /**
      * One reference.
      *
@@ -38,7 +42,7 @@ final class SideBand {
      * @param offset  the field's offset in that section
      * @param name    the symbol's name in the original object
      * @param type    the original relocation type
-     * @param flags   {@link #FLAG_LOCAL} | {@link #FLAG_FUNC} | {@link #FLAG_OBJECT}
+     * @param flags   {@link SideBandFormat#FLAG_LOCAL} | {@link SideBandFormat#FLAG_FUNC} | {@link SideBandFormat#FLAG_OBJECT}
      * @param addend  the original addend, relative to the symbol
      */
     record Record(Section section, long offset, String name, int type, int flags, long addend) {
@@ -71,11 +75,11 @@ final class SideBand {
         }
         ByteArrayOutputStream strings = new ByteArrayOutputStream();
         Map<String, Integer> stringOffsets = new HashMap<>();
-        Section relocs = new Section(RELOCS, Elf.SHT_PROGBITS).setAddralign(8);
+        Section relocs = new Section(RECORDS, Elf.SHT_PROGBITS).setAddralign(8);
         Section strs = new Section(STRINGS, Elf.SHT_PROGBITS).setAddralign(1);
         out.addSection(relocs);
         out.addSection(strs);
-        RelocationSection rela = new RelocationSection(".rela" + RELOCS, true, symtab, relocs);
+        RelocationSection rela = new RelocationSection(".rela" + RECORDS, true, symtab, relocs);
         out.addSection(rela);
         Symbol strSym = sectionSymbol.apply(strs);
         ByteBuffer buf = ByteBuffer.allocate(records.size() * RECORD_SIZE).order(out.byteOrder());
@@ -85,13 +89,13 @@ final class SideBand {
         for (int i = 0; i < records.size(); i++) {
             Record r = records.get(i);
             int base = i * RECORD_SIZE;
-            rela.add(new Relocation(base, abs64, sectionSymbol.apply(r.section()), r.offset()));
-            rela.add(new Relocation(base + 8, abs64, strSym, intern(strings, stringOffsets, r.name())));
-            rela.add(new Relocation(base + 16, abs64, strSym, objectOff));
-            rela.add(new Relocation(base + 24, abs64, strSym, unitOff));
-            buf.putInt(base + 32, r.type());
-            buf.putInt(base + 36, r.flags());
-            buf.putLong(base + 40, r.addend());
+            rela.add(new Relocation(base + PLACE, abs64, sectionSymbol.apply(r.section()), r.offset()));
+            rela.add(new Relocation(base + NAME, abs64, strSym, intern(strings, stringOffsets, r.name())));
+            rela.add(new Relocation(base + OBJECT, abs64, strSym, objectOff));
+            rela.add(new Relocation(base + UNIT, abs64, strSym, unitOff));
+            buf.putInt(base + TYPE, r.type());
+            buf.putInt(base + FLAGS, r.flags());
+            buf.putLong(base + ADDEND, r.addend());
         }
         relocs.setData(buf.array());
         strs.setData(strings.toByteArray());
@@ -101,7 +105,7 @@ final class SideBand {
             putString(unitsyms, n);
         }
         putString(unitsyms, "");
-        out.addSection(new Section(UNITSYMS, Elf.SHT_PROGBITS).setAddralign(1)).setData(unitsyms.toByteArray());
+        out.addSection(new Section(UNIT_SYMBOLS, Elf.SHT_PROGBITS).setAddralign(1)).setData(unitsyms.toByteArray());
     }
 
     private static int intern(ByteArrayOutputStream strings, Map<String, Integer> offsets, String s) {

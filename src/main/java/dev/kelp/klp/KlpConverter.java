@@ -1,6 +1,7 @@
 package dev.kelp.klp;
 
 import dev.kelp.arch.LivepatchArch;
+import dev.kelp.diff.SideBandFormat;
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
@@ -160,8 +161,8 @@ public final class KlpConverter {
             Decision d = rules.decideLocal(rec.name(), rec.object(), rec.unit(), sideBand.unitSymbols(rec.unit()),
                     options.defaultObject());
             if (d instanceof Decision.Convert c) {
-                int type = (rec.flags() & SideBand.FLAG_FUNC) != 0 ? Elf.STT_FUNC
-                        : (rec.flags() & SideBand.FLAG_OBJECT) != 0 ? Elf.STT_OBJECT : Elf.STT_NOTYPE;
+                int type = (rec.flags() & SideBandFormat.FLAG_FUNC) != 0 ? Elf.STT_FUNC
+                        : (rec.flags() & SideBandFormat.FLAG_OBJECT) != 0 ? Elf.STT_OBJECT : Elf.STT_NOTYPE;
                 plan.pending.add(new PendingRelocation(null, new Relocation(rec.offset(), rec.type(), null,
                         rec.addend()), rec.target(), c, type));
             } else if (d instanceof Decision.Refuse f) {

@@ -1,5 +1,14 @@
 package dev.kelp.klp;
 
+import static dev.kelp.diff.SideBandFormat.ADDEND;
+import static dev.kelp.diff.SideBandFormat.FLAGS;
+import static dev.kelp.diff.SideBandFormat.RECORDS;
+import static dev.kelp.diff.SideBandFormat.RECORD_SIZE;
+import static dev.kelp.diff.SideBandFormat.STRINGS;
+import static dev.kelp.diff.SideBandFormat.TYPE;
+import static dev.kelp.diff.SideBandFormat.UNIT;
+import static dev.kelp.diff.SideBandFormat.UNIT_SYMBOLS;
+
 import dev.kelp.arch.LivepatchArch;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
@@ -23,14 +32,6 @@ import java.util.Set;
  * optional {@code .kelp.unitsyms} the local symbol names of each unit.
  */
 final class SideBand {
-    static final String RECORDS = ".kelp.relocs";
-    static final String STRINGS = ".kelp.strings";
-    static final String UNIT_SYMBOLS = ".kelp.unitsyms";
-    static final int RECORD_SIZE = 48;
-    static final int FLAG_LOCAL = 1;
-    static final int FLAG_FUNC = 2;
-    static final int FLAG_OBJECT = 4;
-
     /** One reference, placed in the final module: section + offset of the relocated field. */
     record Record(int number, Section target, long offset, String name, String object, String unit, int type,
             int flags, long addend) {}
@@ -109,7 +110,7 @@ final class SideBand {
             for (Relocation rel : r.relocations()) {
                 long slot = rel.offset() / RECORD_SIZE;
                 long field = rel.offset() % RECORD_SIZE;
-                if (slot >= n || field % 8 != 0 || field > 24 || rel.type() != arch.absolute64()) {
+                if (slot >= n || field % 8 != 0 || field > UNIT || rel.type() != arch.absolute64()) {
                     problems.fileError(s.name() + ": unexpected relocation (type " + rel.type() + ") at offset 0x"
                             + Long.toHexString(rel.offset()));
                     continue;
@@ -138,7 +139,7 @@ final class SideBand {
             }
             int base = i * RECORD_SIZE;
             records.add(new Record(i, place.section(), place.value() + f[0].addend(), name, object, unit,
-                    d.getInt(base + 32), d.getInt(base + 36), d.getLong(base + 40)));
+                    d.getInt(base + TYPE), d.getInt(base + FLAGS), d.getLong(base + ADDEND)));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kelp.qemu;
 
+import dev.kelp.arch.BootArch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -12,46 +13,48 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * Chooses the file QEMU boots. A bzImage decompresses itself, and under software emulation that
- * costs about 3 s of CPU per boot, half of the whole boot. When the compressed payload inside
- * is an ELF vmlinux with a PVH entry point (Xen note PHYS32_ENTRY, CONFIG_PVH=y as in Debian),
- * kelp decompresses it once on the host, caches it by the image's SHA-256, and QEMU boots it
- * directly through PVH: the same kernel code, entered without the decompressor.
+ * Chooses the file QEMU boots. A distribution's kernel image may boot slowly under software
+ * emulation (an x86 bzImage spends about 3 s of CPU decompressing itself, half of the whole
+ * boot); when the architecture knows a faster form of the same kernel
+ * ({@link BootArch#directBootImage}, x86: the vmlinux through PVH), kelp makes it once on the
+ * host, caches it by the image's SHA-256, and boots that.
  */
 final class BootImage {
-    /** XEN_ELFNOTE_PHYS32_ENTRY: the 32-bit entry point used by PVH boot. */
-    private static final int XEN_ELFNOTE_PHYS32_ENTRY = 18;
-
     /** The file to boot, and how it was obtained (for the progress line). */
     record Choice(Path file, String how) {}
 
     private BootImage() {}
 
+    /** {@link #choose(BootArch, Path, Path)} for the architecture IMAGE is built for. */
+    static Choice choose(Path image, Path cache) {
+        return choose(BootArch.forImage(image), image, cache);
+    }
+
     /**
-     * The uncompressed vmlinux of BZIMAGE from CACHE (made there on first use), or BZIMAGE itself
-     * when its payload is not a PVH-capable ELF in a format kelp can decompress (xz, gzip).
+     * The faster form of IMAGE from CACHE (made there on first use), or IMAGE itself when ARCH
+     * has none for it.
      */
-    static Choice choose(Path bzImage, Path cache) {
+    static Choice choose(BootArch arch, Path image, Path cache) {
         try {
-            byte[] image = Files.readAllBytes(bzImage);
-            String key = sha256(image).substring(0, 24);
+            byte[] bytes = Files.readAllBytes(image);
+            String key = sha256(bytes).substring(0, 24);
             Path cached = cache.resolve(key);
             if (Files.isRegularFile(cached)) {
-                return new Choice(cached, "PVH vmlinux, cached");
+                return new Choice(cached, arch.directBootName() + ", cached");
             }
-            Optional<byte[]> vmlinux = BzImage.payload(image);
-            if (vmlinux.isEmpty() || !isPvhElf(vmlinux.get())) {
-                return new Choice(bzImage, "image as given");
+            Optional<byte[]> direct = arch.directBootImage(bytes);
+            if (direct.isEmpty()) {
+                return new Choice(image, "image as given");
             }
             Files.createDirectories(cache);
             Path tmp = Files.createTempFile(cache, "vmlinux-", ".tmp");
             try {
-                Files.write(tmp, vmlinux.get());
+                Files.write(tmp, direct.get());
                 move(tmp, cached);
             } finally {
                 Files.deleteIfExists(tmp);
             }
-            return new Choice(cached, "PVH vmlinux, decompressed now");
+            return new Choice(cached, arch.directBootName() + ", decompressed now");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -62,14 +65,6 @@ final class BootImage {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
         return base.resolve("kelp").resolve("vmlinux");
-    }
-
-    private static boolean isPvhElf(byte[] vmlinux) {
-        try {
-            return ElfPeek.of("vmlinux", vmlinux).hasNote("Xen", XEN_ELFNOTE_PHYS32_ENTRY);
-        } catch (RuntimeException notElf) {
-            return false;
-        }
     }
 
     private static void move(Path from, Path to) throws IOException {

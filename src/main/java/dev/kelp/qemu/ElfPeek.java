@@ -9,12 +9,11 @@ import java.util.Optional;
 /**
  * The few facts kelp test needs from an ELF file before booting: the bytes of one named section
  * (a module's .modinfo), whether the program asks for a dynamic loader (busybox must be static
- * to run alone in an initramfs), and whether a note is present (a vmlinux's PVH entry point).
+ * to run alone in an initramfs).
  * Deliberately tiny; the full ELF model is dev.kelp.elf.
  */
 final class ElfPeek {
     private static final int PT_INTERP = 3;
-    private static final int PT_NOTE = 4;
 
     private final String what;
     private final ByteBuffer b;
@@ -26,7 +25,7 @@ final class ElfPeek {
         }
         if (bytes[4] != 2 || bytes[5] != 1) {
             throw new KelpException(what + ": not a 64-bit little-endian ELF file (class " + bytes[4]
-                    + ", data " + bytes[5] + "); kelp test supports x86-64 targets");
+                    + ", data " + bytes[5] + "); kelp test reads 64-bit little-endian ELF files only");
         }
         this.b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
@@ -80,39 +79,6 @@ final class ElfPeek {
             }
         }
         return false;
-    }
-
-    /** True when a PT_NOTE segment holds a note of OWNER with TYPE. */
-    boolean hasNote(String owner, int type) {
-        long phoff = b.getLong(0x20);
-        int phentsize = u16(0x36);
-        int phnum = u16(0x38);
-        check(phoff + (long) phnum * phentsize <= b.capacity(), "program header table out of bounds");
-        for (int i = 0; i < phnum; i++) {
-            int ph = (int) (phoff + (long) i * phentsize);
-            if (b.getInt(ph) != PT_NOTE) {
-                continue;
-            }
-            long off = b.getLong(ph + 0x08);
-            long end = off + b.getLong(ph + 0x20);
-            check(end <= b.capacity(), "note segment out of bounds");
-            // Each note: namesz, descsz, type, then name and desc, each padded to 4 bytes.
-            while (off + 12 <= end) {
-                int namesz = b.getInt((int) off);
-                int descsz = b.getInt((int) off + 4);
-                int noteType = b.getInt((int) off + 8);
-                String name = namesz > 0 ? cString((int) off + 12) : "";
-                if (noteType == type && name.equals(owner)) {
-                    return true;
-                }
-                off += 12 + align4(namesz) + align4(descsz);
-            }
-        }
-        return false;
-    }
-
-    private static long align4(int n) {
-        return (Integer.toUnsignedLong(n) + 3) & ~3L;
     }
 
     private int header(long shoff, int shentsize, int index) {

@@ -1,16 +1,14 @@
 package dev.kelp.qemu;
 
+import dev.kelp.arch.BootArch;
 import dev.kelp.util.KelpException;
+import dev.kelp.util.KernelReleases;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -31,8 +29,7 @@ public record KernelTarget(String release, Path vmlinuz, Path modulesDir) {
             if (!Files.isRegularFile(vmlinuz)) {
                 throw new KelpException(vmlinuz + ": no such kernel image");
             }
-            String r = release != null ? release : imageRelease(vmlinuz).orElseThrow(() -> new KelpException(
-                    vmlinuz + ": no kernel version in the image header (not an x86 bzImage?); pass --kernel RELEASE"));
+            String r = release != null ? release : imageRelease(vmlinuz).orElseThrow(() -> noRelease(vmlinuz));
             return new KernelTarget(r, vmlinuz, MODULES.resolve(r));
         }
         if (release != null) {
@@ -61,47 +58,31 @@ public record KernelTarget(String release, Path vmlinuz, Path modulesDir) {
                     .filter(n -> n.startsWith("vmlinuz-"))
                     .map(n -> n.substring("vmlinuz-".length()))
                     .filter(r -> Files.isDirectory(MODULES.resolve(r)))
-                    .sorted(KernelTarget::compareReleases)
+                    .sorted(KernelReleases::compare)
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Version order on release strings: digit runs compare as numbers ("6.1.0-9" < "6.1.0-56"). */
-    static int compareReleases(String a, String b) {
-        Matcher ma = CHUNK.matcher(a);
-        Matcher mb = CHUNK.matcher(b);
-        while (ma.find() && mb.find()) {
-            String ca = ma.group();
-            String cb = mb.group();
-            int c = Character.isDigit(ca.charAt(0)) && Character.isDigit(cb.charAt(0))
-                    ? Comparator.<String>comparingInt(String::length).thenComparing(Comparator.naturalOrder())
-                            .compare(strip(ca), strip(cb))
-                    : ca.compareTo(cb);
-            if (c != 0) {
-                return c;
+    /** The release recorded in the image's header (x86: the bzImage's setup header), if its format has one. */
+    static Optional<String> imageRelease(Path image) {
+        return BootArch.imageRelease(BootArch.head(image));
+    }
+
+    /**
+     * No release in IMAGE's header: an image for an architecture kelp does not boot says so;
+     * anything else may be a kernel whose format records no release.
+     */
+    private static KelpException noRelease(Path image) {
+        byte[] head = BootArch.head(image);
+        if (BootArch.supported().stream().noneMatch(a -> a.boots(head))) {
+            KelpException refusal = BootArch.notBootable(image.toString(), head);
+            if (refusal.exitCode() == KelpException.UNSUPPORTED) {
+                return refusal;
             }
         }
-        return Integer.compare(a.length(), b.length());
-    }
-
-    private static final Pattern CHUNK = Pattern.compile("\\d+|\\D+");
-
-    /** Digits without leading zeros, so that length then text order is numeric order. */
-    private static String strip(String digits) {
-        return digits.replaceFirst("^0+(?=.)", "");
-    }
-
-    /** The release recorded in an x86 boot image's setup header (see {@link BzImage}). */
-    static Optional<String> imageRelease(Path image) {
-        byte[] head = new byte[0x8000];
-        int n;
-        try (InputStream in = Files.newInputStream(image)) {
-            n = in.readNBytes(head, 0, head.length);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return BzImage.release(java.util.Arrays.copyOf(head, n));
+        return new KelpException(image + ": no kernel version in the image header (not "
+                + BootArch.releaseFormats() + "?); pass --kernel RELEASE");
     }
 }

@@ -1,5 +1,6 @@
 package dev.kelp.qemu;
 
+import dev.kelp.arch.BootArch;
 import dev.kelp.util.KelpException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,11 +23,15 @@ import java.util.stream.Stream;
  * judges the console. Usable in-process (tests of other stages) and by {@code kelp test}.
  */
 public final class LivepatchTest {
-    /** Kernel command line. panic=-1: a panic reboots at once, and -no-reboot makes QEMU exit,
-     * so a crash ends the run instead of waiting for the watchdog; an Oops does not panic, so the
-     * guest goes on and its report stays complete. nokaslr: stable addresses in traces.
-     * printk.devkmsg=on: the guest's markers are never rate-limited. */
-    static final String APPEND = "console=ttyS0 panic=-1 nokaslr printk.devkmsg=on loglevel=7 rdinit=/init";
+    /** Kernel command line after the architecture's console argument. panic=-1: a panic reboots
+     * at once, and -no-reboot makes QEMU exit, so a crash ends the run instead of waiting for the
+     * watchdog; an Oops does not panic, so the guest goes on and its report stays complete.
+     * nokaslr: stable addresses in traces. printk.devkmsg=on: the guest's markers are never
+     * rate-limited. */
+    static final String APPEND = "panic=-1 nokaslr printk.devkmsg=on loglevel=7 rdinit=/init";
+
+    /** Guest memory. */
+    static final String MEMORY = "512M";
 
     /** Seconds QEMU may take to start /init; Debian's kernel needs about 3 under TCG. */
     static final int BOOT_SECONDS = 90;
@@ -41,12 +46,14 @@ public final class LivepatchTest {
      * names of the target or .ko files, loaded before and after the livepatch; STRESS a shell
      * command run again and again in the background (null: none); TIMEOUTSECONDS the longest a
      * transition or probe may take; KEEPLOG where to keep the console log (null: kept only on
-     * failure, in a temporary file); CPUS the guest's CPUs (0: 1, or 2 with STRESS); ACCEL
-     * "tcg" or "kvm"; PVH boot the image's vmlinux directly when it can (see {@link BootImage}).
+     * failure, in a temporary file); CPUS the guest's CPUs (0: 1, or 2 with STRESS); ACCEL one of
+     * the target architecture's QEMU accelerators ("tcg", "kvm"); DIRECTBOOT boot the faster form
+     * of the image when the architecture has one (x86: the vmlinux through PVH; see
+     * {@link BootImage}).
      */
     public record Options(Path module, String kernel, Path vmlinuz, String probe, List<String> load,
             List<String> loadAfter, String stress, int timeoutSeconds, Path keepLog, int cpus, String accel,
-            boolean pvh) {
+            boolean directBoot) {
         public static final int DEFAULT_TIMEOUT_SECONDS = 30;
 
         public Options {
@@ -54,7 +61,7 @@ public final class LivepatchTest {
             loadAfter = List.copyOf(loadAfter);
         }
 
-        /** The defaults: no probe, no modules, the newest installed kernel, TCG. */
+        /** The defaults: no probe, no modules, the newest installed kernel, TCG, direct boot. */
         public static Options of(Path module) {
             return new Options(module, null, null, null, List.of(), List.of(), null, DEFAULT_TIMEOUT_SECONDS,
                     null, 0, "tcg", true);
@@ -62,57 +69,57 @@ public final class LivepatchTest {
 
         public Options withKernel(String release) {
             return new Options(module, release, vmlinuz, probe, load, loadAfter, stress, timeoutSeconds, keepLog, cpus,
-                    accel, pvh);
+                    accel, directBoot);
         }
 
         public Options withVmlinuz(Path image) {
             return new Options(module, kernel, image, probe, load, loadAfter, stress, timeoutSeconds, keepLog, cpus,
-                    accel, pvh);
+                    accel, directBoot);
         }
 
         public Options withProbe(String command) {
             return new Options(module, kernel, vmlinuz, command, load, loadAfter, stress, timeoutSeconds, keepLog,
-                    cpus, accel, pvh);
+                    cpus, accel, directBoot);
         }
 
         public Options withLoad(String... modules) {
             return new Options(module, kernel, vmlinuz, probe, List.of(modules), loadAfter, stress, timeoutSeconds,
-                    keepLog, cpus, accel, pvh);
+                    keepLog, cpus, accel, directBoot);
         }
 
         public Options withLoadAfter(String... modules) {
             return new Options(module, kernel, vmlinuz, probe, load, List.of(modules), stress, timeoutSeconds,
-                    keepLog, cpus, accel, pvh);
+                    keepLog, cpus, accel, directBoot);
         }
 
         public Options withStress(String command) {
             return new Options(module, kernel, vmlinuz, probe, load, loadAfter, command, timeoutSeconds, keepLog,
-                    cpus, accel, pvh);
+                    cpus, accel, directBoot);
         }
 
         public Options withTimeout(int seconds) {
             return new Options(module, kernel, vmlinuz, probe, load, loadAfter, stress, seconds, keepLog, cpus,
-                    accel, pvh);
+                    accel, directBoot);
         }
 
         public Options withKeepLog(Path file) {
             return new Options(module, kernel, vmlinuz, probe, load, loadAfter, stress, timeoutSeconds, file, cpus,
-                    accel, pvh);
+                    accel, directBoot);
         }
 
         public Options withCpus(int count) {
             return new Options(module, kernel, vmlinuz, probe, load, loadAfter, stress, timeoutSeconds, keepLog,
-                    count, accel, pvh);
+                    count, accel, directBoot);
         }
 
-        public Options withPvh(boolean direct) {
+        public Options withDirectBoot(boolean direct) {
             return new Options(module, kernel, vmlinuz, probe, load, loadAfter, stress, timeoutSeconds, keepLog,
                     cpus, accel, direct);
         }
 
         public Options withAccel(String accelerator) {
             return new Options(module, kernel, vmlinuz, probe, load, loadAfter, stress, timeoutSeconds, keepLog,
-                    cpus, accelerator, pvh);
+                    cpus, accelerator, directBoot);
         }
     }
 
@@ -127,10 +134,13 @@ public final class LivepatchTest {
     public static TestReport run(Options options, Consumer<String> progress) {
         validate(options);
         KernelTarget target = KernelTarget.resolve(options.kernel(), options.vmlinuz());
+        BootArch arch = BootArch.forImage(target.vmlinuz());
+        Accelerator.check(arch, options.accel());
         String guestRelease = KernelTarget.imageRelease(target.vmlinuz()).orElse(target.release());
         Selection selection = select(options, target);
         int cpus = options.cpus() > 0 ? options.cpus() : options.stress() != null ? 2 : 1;
-        BootImage.Choice boot = options.pvh() ? BootImage.choose(target.vmlinuz(), BootImage.defaultCache())
+        BootImage.Choice boot = options.directBoot()
+                ? BootImage.choose(arch, target.vmlinuz(), BootImage.defaultCache())
                 : new BootImage.Choice(target.vmlinuz(), "image as given");
         progress.accept(String.format(Locale.ROOT, "kelp test: %s on %s (%s, %d CPU%s, %s), timeout %d s",
                 selection.livepatch(), guestRelease, options.accel(), cpus, cpus == 1 ? "" : "s", boot.how(),
@@ -147,7 +157,7 @@ public final class LivepatchTest {
                     String.format(Locale.ROOT, "%.1f MB, %d module%s", size / 1e6, count, count == 1 ? "" : "s")));
             progress.accept(line(phases.get(0)));
 
-            QemuRun.Machine machine = new QemuRun.Machine(boot.file(), initrd, cpus, "512M", options.accel(), APPEND);
+            QemuRun.Machine machine = machine(arch, boot.file(), initrd, cpus, options.accel());
             String reason = boot(machine, options, work.resolve("console.log"), new PhaseClock(phases, progress));
             Path kept = keepLog(work.resolve("console.log"), options.keepLog(), reason != null);
             TestReport report = new TestReport(reason == null, reason, selection.livepatch(), guestRelease, phases,
@@ -160,6 +170,11 @@ public final class LivepatchTest {
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** The guest kelp test boots: KERNEL (a file ARCH boots) with INITRD, its console on QEMU's stdio. */
+    static QemuRun.Machine machine(BootArch arch, Path kernel, Path initrd, int cpus, String accel) {
+        return new QemuRun.Machine(arch, kernel, initrd, cpus, MEMORY, accel, arch.kernelConsole() + " " + APPEND);
     }
 
     /** The livepatch and the target modules, resolved by name, with what they need. */
@@ -199,7 +214,10 @@ public final class LivepatchTest {
                 POWEROFF_SECONDS);
         clock.qemuStart = System.nanoTime();
         QemuRun.Outcome outcome = QemuRun.run(machine, limits, log, monitor);
-        return Verdict.reason(monitor, outcome);
+        String reason = Verdict.reason(monitor, outcome);
+        boolean kvmDidNotBoot = reason != null && !monitor.booted() && monitor.firstCrash().isEmpty()
+                && machine.accel().equals(Accelerator.KVM);
+        return kvmDidNotBoot ? Accelerator.kvmBootFailure(reason) : reason;
     }
 
     private static void validate(Options o) {
@@ -217,9 +235,6 @@ public final class LivepatchTest {
         }
         if (o.stress() != null && o.stress().isBlank()) {
             throw new KelpException("--stress is empty; give a shell command to run in the background");
-        }
-        if (!List.of("tcg", "kvm").contains(o.accel())) {
-            throw new KelpException("unknown accelerator '" + o.accel() + "'; use tcg or kvm");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kelp.qemu;
 
+import dev.kelp.arch.BootArch;
 import dev.kelp.util.KelpException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,18 +20,25 @@ import java.util.List;
  * reporting; QEMU is never left running, also not when the JVM exits early.
  */
 final class QemuRun {
-    static final String QEMU = "qemu-system-x86_64";
+    /**
+     * The machine: ARCH says which QEMU, machine, CPU and console; KERNEL is the file QEMU boots;
+     * ACCEL one of ARCH's accelerators ("tcg": software, always works); APPEND the whole kernel
+     * command line (including ARCH's console argument).
+     */
+    record Machine(BootArch arch, Path kernel, Path initrd, int cpus, String memory, String accel, String append) {
+        /** A machine for the architecture KERNEL is built for. */
+        Machine(Path kernel, Path initrd, int cpus, String memory, String accel, String append) {
+            this(BootArch.forImage(kernel), kernel, initrd, cpus, memory, accel, append);
+        }
 
-    /** The machine: ACCEL is "tcg" (software, always works) or "kvm". */
-    record Machine(Path vmlinuz, Path initrd, int cpus, String memory, String accel, String append) {
         List<String> command() {
-            return List.of(QEMU,
-                    "-accel", accel, "-cpu", accel.equals("kvm") ? "host" : "max",
-                    "-smp", Integer.toString(cpus), "-m", memory,
-                    "-display", "none", "-nodefaults", "-no-reboot",
-                    "-monitor", "none", "-serial", "stdio",
-                    "-kernel", vmlinuz.toString(), "-initrd", initrd.toString(),
-                    "-append", append);
+            List<String> c = new ArrayList<>(List.of(arch.qemuSystem(), "-accel", accel));
+            c.addAll(arch.machineOptions(accel));
+            c.addAll(List.of("-smp", Integer.toString(cpus), "-m", memory,
+                    "-display", "none", "-nodefaults", "-no-reboot", "-monitor", "none"));
+            c.addAll(arch.consoleOptions());
+            c.addAll(List.of("-kernel", kernel.toString(), "-initrd", initrd.toString(), "-append", append));
+            return List.copyOf(c);
         }
     }
 
@@ -54,7 +62,8 @@ final class QemuRun {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new KelpException("cannot run " + QEMU + ": " + e.getMessage() + " (install qemu-system-x86)");
+            throw new KelpException("cannot run " + machine.arch().qemuSystem() + ": " + e.getMessage() + " (install "
+                    + machine.arch().qemuPackage() + ")");
         }
         Thread killer = new Thread(p::destroyForcibly, "kill-qemu");
         Runtime.getRuntime().addShutdownHook(killer);
@@ -168,6 +177,16 @@ final class QemuRun {
 
     static double seconds(long nanos) {
         return nanos / 1e9;
+    }
+
+    /**
+     * The line of QEMU's stderr that says what went wrong: its first "error:" line (an abort's
+     * assertion message comes after it), else its last line; "" when it printed nothing.
+     */
+    static String errorLine(String stderr) {
+        List<String> lines = stderr.strip().lines().toList();
+        return lines.stream().filter(l -> l.contains(": error: ")).findFirst()
+                .orElse(lines.isEmpty() ? "" : lines.get(lines.size() - 1)).strip();
     }
 
     static List<String> tail(String text, int lines) {

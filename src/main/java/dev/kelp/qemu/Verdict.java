@@ -1,6 +1,5 @@
 package dev.kelp.qemu;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,9 +27,9 @@ final class Verdict {
             return qemu.killedBecause() + kernelSays;
         }
         if (!console.booted()) {
-            List<String> err = QemuRun.tail(qemu.stderr(), 1);
+            String err = QemuRun.errorLine(qemu.stderr());
             return "the guest did not boot: QEMU exited with code " + qemu.exitCode()
-                    + (err.isEmpty() || err.get(0).isBlank() ? " before /init started" : ": " + err.get(0).strip());
+                    + (err.isEmpty() ? " before /init started" : ": " + err);
         }
         if (console.result().isEmpty()) {
             return "the guest stopped during " + console.phase() + " without reporting a result (QEMU exit code "

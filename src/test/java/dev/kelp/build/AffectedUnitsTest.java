@@ -50,6 +50,18 @@ class AffectedUnitsTest {
     }
 
     @Test
+    void theStoredIncludeGraphGivesTheSameUnitsAsAFreshScan() {
+        PreparedTree tree = TestTrees.prepared();
+        List<PatchFile> patch = List.of(PatchFile.read(E2eCase.DIR.resolve("header-inline/fix.patch")));
+        AffectedUnits.Result fresh = AffectedUnits.computeUncached(tree, patch);
+        AffectedUnits.compute(tree, patch); // stores the graph if no earlier run did
+        assertThat(tree.root().resolve("includes-" + tree.buildKey() + ".graph")).isRegularFile();
+        AffectedUnits.Result stored = AffectedUnits.compute(tree, patch);
+        assertThat(stored.units()).isNotEmpty().containsExactlyElementsOf(fresh.units());
+        assertThat(stored.skipped()).containsExactlyElementsOf(fresh.skipped());
+    }
+
+    @Test
     void refusalsListEveryRefusedFile(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("bad.patch");
         Files.writeString(p, """

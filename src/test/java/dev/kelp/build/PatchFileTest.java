@@ -24,10 +24,14 @@ class PatchFileTest {
                 new PatchFile.FileChange("old.c", false, true, 1));
     }
 
+    /** Every e2e case parses and says what proves it: a probe exactly when kelp build must build it. */
     @Test
-    void everyE2ePatchParses() {
+    void everyE2eCaseParsesAndHasAProbeExactlyWhenBuildable() {
+        assertThat(E2eCase.all()).isNotEmpty();
         for (E2eCase c : E2eCase.all()) {
             assertThat(PatchFile.read(c.patch()).files()).as(c.name()).isNotEmpty();
+            assertThat(c.expect()).as(c.name() + ": expect").isIn(0, 2, 3);
+            assertThat(c.probe().isBlank()).as(c.name() + ": a buildable case has a probe").isEqualTo(c.expect() != 0);
         }
     }
 

@@ -13,21 +13,32 @@ import org.junit.jupiter.api.io.TempDir;
 
 class UnitBuilderTest {
 
+    /**
+     * Two e2e patches in one run: a string change, and a comment-only change whose object must
+     * differ all the same (line numbers move), so that the comment-only case's exit 3 is kelp
+     * diff's judgement and not identical bytes.
+     */
     @Test
     void buildsOriginalAndPatchedObjectsThatDifferOnlyWherePatched(@TempDir Path out) throws Exception {
         PreparedTree tree = TestTrees.prepared();
-        E2eCase c = E2eCase.read(E2eCase.DIR.resolve("cmdline-string"));
+        List<Path> patches = List.of(E2eCase.read(E2eCase.DIR.resolve("cmdline-string")).patch(),
+                E2eCase.read(E2eCase.DIR.resolve("comment-only")).patch());
         Path pristine = tree.srcDir().resolve("fs/proc/cmdline.c");
         String before = Files.readString(pristine);
         try (WorkTree wt = WorkTree.create(tree, false)) {
-            wt.apply(List.of(c.patch()));
-            var units = AffectedUnits.compute(tree, List.of(PatchFile.read(c.patch()))).units().stream()
+            wt.apply(patches);
+            var units = AffectedUnits.compute(tree, patches.stream().map(PatchFile::read).toList()).units().stream()
                     .map(AffectedUnits.Affected::unit).toList();
             List<UnitBuilder.UnitPair> pairs = UnitBuilder.build(wt, units, 2, out);
-            UnitBuilder.UnitPair p = pairs.get(0);
-            assertThat(p.original()).isRegularFile();
-            assertThat(p.patched()).isRegularFile();
-            assertThat(Files.mismatch(p.original(), p.patched())).isNotEqualTo(-1L);
+            assertThat(pairs).extracting(pair -> pair.unit().source()).containsExactlyInAnyOrder("fs/proc/cmdline.c",
+                    "fs/proc/meminfo.c");
+            for (UnitBuilder.UnitPair pair : pairs) {
+                assertThat(pair.original()).isRegularFile();
+                assertThat(pair.patched()).isRegularFile();
+                assertThat(Files.mismatch(pair.original(), pair.patched())).as(pair.unit().object()).isNotEqualTo(-1L);
+            }
+            UnitBuilder.UnitPair p = pairs.stream().filter(pair -> pair.unit().source().equals("fs/proc/cmdline.c"))
+                    .findFirst().orElseThrow();
             // built with one section per function, and the new string is only in the patched object
             String sections = Proc.of("readelf", "-SW", p.original().toString()).check("readelf").stdout();
             assertThat(sections).contains(".text.cmdline_proc_show");

@@ -1,11 +1,9 @@
 package dev.kelp.cli;
 
+import static dev.kelp.cli.CliRun.kelp;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,29 +18,14 @@ class BuildCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String err) {
-    }
-
-    private static synchronized Run kelp(String... args) {
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(oldErr);
-        }
-    }
-
     private Path patch(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text);
     }
 
     @Test
     void aMissingPatchIsOneErrorLine() {
-        Run r = kelp("build", "--patch", dir.resolve("nope.patch").toString(), "-o", dir.resolve("x.ko").toString());
-        assertThat(r.code()).isEqualTo(1);
+        CliRun r = kelp("build", "--patch", dir.resolve("nope.patch").toString(), "-o", dir.resolve("x.ko").toString());
+        assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("kelp: " + dir.resolve("nope.patch") + ": no such patch file");
     }
 
@@ -62,8 +45,8 @@ class BuildCommandTest {
                 \s
                 """);
         Path ko = dir.resolve("stale.ko");
-        Run r = kelp("build", "--patch", p.toString(), "-o", ko.toString());
-        assertThat(r.code()).as(r.err()).isEqualTo(1);
+        CliRun r = kelp("build", "--patch", p.toString(), "-o", ko.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
         assertThat(r.err()).contains("does not apply").contains("fs/proc/cmdline.c").contains("this_line_is_not_in_the_kernel")
                 .doesNotContain("Exception");
         assertThat(ko).doesNotExist();
@@ -81,8 +64,8 @@ class BuildCommandTest {
                   *  linux/lib/string.c
                 """);
         Path ko = dir.resolve("lib.ko");
-        Run r = kelp("build", "--patch", p.toString(), "-o", ko.toString());
-        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        CliRun r = kelp("build", "--patch", p.toString(), "-o", ko.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains("lib/string.c").doesNotContain("Exception");
         assertThat(ko).doesNotExist();
     }

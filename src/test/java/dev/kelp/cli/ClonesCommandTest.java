@@ -1,12 +1,10 @@
 package dev.kelp.cli;
 
+import static dev.kelp.cli.CliRun.kelp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kelp.util.Proc;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,25 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ClonesCommandTest {
     @TempDir
     Path dir;
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static synchronized Run kelp(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     private static final String UNIT = """
             #include "helpers.h"
@@ -64,10 +43,10 @@ class ClonesCommandTest {
         Path patch = dir.resolve("fix.patch");
         Files.writeString(patch, diff);
 
-        Run r = kelp("clones", "--patch", patch.toString(), "--source", dir.resolve("src").toString(),
+        CliRun r = kelp("clones", "--patch", patch.toString(), "--source", dir.resolve("src").toString(),
                 "--dump", "drvmod=" + build.resolve("unit.c.000i.ipa-clones"), "--symbols", "drvmod=" + build.resolve("unit.o"));
         assertThat(r.err()).isEmpty();
-        assertThat(r.code()).isZero();
+        assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("drv/helpers.h hunk 1", "function twice (1-4)", "used by entry_a in drv/unit.c",
                 "drv/unit.c hunk 1", "function scale");
         assertThat(r.out()).containsPattern("(?m)^  drvmod$");
@@ -80,8 +59,8 @@ class ClonesCommandTest {
 
     @Test
     void functionsWithoutDumpsListOnlyThemselvesAndSayWhy() {
-        Run r = kelp("clones", "--functions", "foo,bar");
-        assertThat(r.code()).isZero();
+        CliRun r = kelp("clones", "--functions", "foo,bar");
+        assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("foo", "bar", "no ipa-clones dump given");
     }
 
@@ -89,27 +68,27 @@ class ClonesCommandTest {
     void badInputGivesOneLineErrors() throws IOException {
         Path dump = dir.resolve("u.c.000i.ipa-clones");
         Files.writeString(dump, "");
-        Run noSource = kelp("clones", "--patch", "x.patch", "--dump", dump.toString());
-        assertThat(noSource.code()).isEqualTo(1);
+        CliRun noSource = kelp("clones", "--patch", "x.patch", "--dump", dump.toString());
+        assertThat(noSource.exit()).isEqualTo(1);
         assertThat(noSource.err().strip())
                 .isEqualTo("kelp: --patch with --dump/--symbols needs --source DIR, the unpatched tree the patch applies to");
-        Run noPatch = kelp("clones", "--patch", dir.resolve("none.patch").toString());
-        assertThat(noPatch.code()).isEqualTo(1);
+        CliRun noPatch = kelp("clones", "--patch", dir.resolve("none.patch").toString());
+        assertThat(noPatch.exit()).isEqualTo(1);
         assertThat(noPatch.err().strip()).isEqualTo("kelp: " + dir.resolve("none.patch") + ": no such patch file");
-        Run compareOffline = kelp("clones", "--patch", "x.patch", "--dump", dump.toString(), "--compare");
-        assertThat(compareOffline.code()).isEqualTo(1);
+        CliRun compareOffline = kelp("clones", "--patch", "x.patch", "--dump", dump.toString(), "--compare");
+        assertThat(compareOffline.exit()).isEqualTo(1);
         assertThat(compareOffline.err()).startsWith("kelp: --compare needs --patch without --dump/--symbols");
-        Run rowsAlone = kelp("clones", "--patch", "x.patch", "--rows", dir.resolve("r.tsv").toString());
-        assertThat(rowsAlone.code()).isEqualTo(1);
+        CliRun rowsAlone = kelp("clones", "--patch", "x.patch", "--rows", dir.resolve("r.tsv").toString());
+        assertThat(rowsAlone.exit()).isEqualTo(1);
         assertThat(rowsAlone.err().strip()).isEqualTo("kelp: --rows needs --compare");
         Path bad = dir.resolve("bad.ipa-clones");
         Files.writeString(bad, "Callgraph clone;f;1;t.c;1;1\n");
-        Run badDump = kelp("clones", "--functions", "f", "--dump", bad.toString());
-        assertThat(badDump.code()).isEqualTo(1);
+        CliRun badDump = kelp("clones", "--functions", "f", "--dump", bad.toString());
+        assertThat(badDump.exit()).isEqualTo(1);
         assertThat(badDump.err()).startsWith("kelp: " + bad + ":1: 'Callgraph clone' line has 6 fields").doesNotContain("Exception");
         assertThat(badDump.out()).isEmpty();
-        Run both = kelp("clones", "--functions", "f", "--patch", "x");
-        assertThat(both.code()).isNotZero();
+        CliRun both = kelp("clones", "--functions", "f", "--patch", "x");
+        assertThat(both.exit()).isNotZero();
     }
 
     /**
@@ -120,9 +99,9 @@ class ClonesCommandTest {
     @Test
     void patchOnTheTargetKernelListsTheInlinedCallerAndBothRoutesAgree() throws IOException {
         Path rows = dir.resolve("rows.tsv");
-        Run r = kelp("clones", "--patch", "src/test/resources/e2e-patches/inlined-function/fix.patch", "--compare",
+        CliRun r = kelp("clones", "--patch", "src/test/resources/e2e-patches/inlined-function/fix.patch", "--compare",
                 "--rows", rows.toString(), "--jobs", "2");
-        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("fs/proc/meminfo.c hunk 1", "function show_val_kb", "Units compiled with -fdump-ipa-clones",
                 "  fs/proc/meminfo.c → vmlinux");
         // the kernel's own symbols (kallsyms of the installed vmlinuz) say show_val_kb has none

@@ -1,13 +1,14 @@
 package dev.kelp.cli;
 
+import static dev.kelp.cli.CliRun.kelp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
+import dev.kelp.qemu.KernelTarget;
+import dev.kelp.symbols.CapturedKernel;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,30 +20,9 @@ import org.tukaani.xz.XZInputStream;
 
 /** kelp symbols end to end: output formats, and one-line errors without partial output. */
 class SymbolsCommandTest {
-    record Run(int exit, String err) {}
-
-    static Run kelp(String... args) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(Main.run(args), buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(old);
-        }
-    }
-
-    static Path resource(String prefix) throws Exception {
-        Path dir = Path.of(SymbolsCommandTest.class.getResource("/dev/kelp/symbols/").toURI());
-        try (var s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow(
-                    () -> new AssertionError("no " + prefix + "* test data: run scripts/capture-kallsyms"));
-        }
-    }
-
-    static String release() throws Exception {
-        String n = resource("proc-version-").getFileName().toString();
-        return n.substring("proc-version-".length(), n.length() - 4);
+    /** The installed kernel (the one kelp test boots by default). */
+    static String release() {
+        return KernelTarget.resolve(null, null).release();
     }
 
     static List<String> xzLines(Path p) throws IOException {
@@ -53,9 +33,10 @@ class SymbolsCommandTest {
 
     @Test
     void klpConvertFormatFromAKallsymsCopy(@TempDir Path dir) throws Exception {
-        Path copy = resource("proc-kallsyms-" + release());
+        // /proc/kallsyms of the installed kernel booted in QEMU (stored, or captured now)
+        Path copy = CapturedKernel.find().procKallsyms();
         Path out = dir.resolve("symbols.klp");
-        Run r = kelp("symbols", "--kallsyms", copy.toString(), "-o", out.toString());
+        CliRun r = kelp("symbols", "--kallsyms", copy.toString(), "-o", out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> lines = Files.readAllLines(out, StandardCharsets.ISO_8859_1);
         List<String> expected = new ArrayList<>(List.of("klp-convert-symbol-data.0.1", "*vmlinux"));
@@ -71,7 +52,7 @@ class SymbolsCommandTest {
             Path ko = Path.of("/lib/modules", release(), "kernel/fs", m);
             Files.copy(ko, mods.resolve(ko.getFileName()));
         }
-        Run r = kelp("symbols", "--vmlinuz", "/boot/vmlinuz-" + release(), "--modules", dir.resolve("modules").toString(),
+        CliRun r = kelp("symbols", "--vmlinuz", "/boot/vmlinuz-" + release(), "--modules", dir.resolve("modules").toString(),
                 "--symvers", "/usr/src/linux-headers-" + release() + "/Module.symvers", "--json", "-o", out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.err()).contains("symbols in").contains("objects");
@@ -97,7 +78,7 @@ class SymbolsCommandTest {
     @Test
     void debiansPlaceholderSystemMapIsExplained(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("o");
-        Run r = kelp("symbols", "--system-map", "/boot/System.map-" + release(), "-o", out.toString());
+        CliRun r = kelp("symbols", "--system-map", "/boot/System.map-" + release(), "-o", out.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).startsWith("kelp: /boot/System.map-").contains("placeholder").contains("--vmlinuz")
                 .hasLineCount(1);
@@ -109,7 +90,7 @@ class SymbolsCommandTest {
         byte[] image = Files.readAllBytes(Path.of("/boot/vmlinuz-" + release()));
         Path truncated = dir.resolve("truncated");
         Files.write(truncated, java.util.Arrays.copyOf(image, 1 << 20));
-        Run r = kelp("symbols", "--vmlinuz", truncated.toString(), "-o", dir.resolve("o1").toString());
+        CliRun r = kelp("symbols", "--vmlinuz", truncated.toString(), "-o", dir.resolve("o1").toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("payload_offset/payload_length point outside the file").hasLineCount(1);
 
@@ -134,14 +115,14 @@ class SymbolsCommandTest {
     void badKallsymsLineNamesFileAndLine(@TempDir Path dir) throws Exception {
         Path copy = dir.resolve("kallsyms");
         Files.writeString(copy, "ffffffff81000000 T _text\nthis is not a symbol line\n");
-        Run r = kelp("symbols", "--kallsyms", copy.toString(), "-o", dir.resolve("o").toString());
+        CliRun r = kelp("symbols", "--kallsyms", copy.toString(), "-o", dir.resolve("o").toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains(copy + ":2: not a symbol line").hasLineCount(1);
     }
 
     @Test
     void exactlyOneVmlinuxSource(@TempDir Path dir) throws Exception {
-        Run r = kelp("symbols", "--kernel", release(), "--vmlinuz", "/x", "-o", dir.resolve("o").toString());
+        CliRun r = kelp("symbols", "--kernel", release(), "--vmlinuz", "/x", "-o", dir.resolve("o").toString());
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("mutually exclusive");
     }

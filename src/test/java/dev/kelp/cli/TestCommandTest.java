@@ -3,9 +3,6 @@ package dev.kelp.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kelp.qemu.TestModules;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -18,23 +15,14 @@ class TestCommandTest {
     private String out;
     private String err;
 
+    /** Runs kelp and passes its output on, so the phases of a QEMU proof show in the test log. */
     private int kelp(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            return Main.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            out = o.toString(StandardCharsets.UTF_8);
-            err = e.toString(StandardCharsets.UTF_8);
-            oldOut.print(out);
-            oldErr.print(err);
-        }
+        CliRun r = CliRun.kelp(args);
+        out = r.out();
+        err = r.err();
+        System.out.print(out);
+        System.err.print(err);
+        return r.exit();
     }
 
     @Tag("e2e")

@@ -80,7 +80,7 @@ class CorpusOutputTest {
             for (int i = 0; i < size; i++) {
                 assertThat(d[(int) e.offset() + i]).as(c.name() + ": side-band field of " + e.name()).isZero();
             }
-            assertThat(e.flags() & SideBand.FLAG_LOCAL).isEqualTo(SideBand.FLAG_LOCAL);
+            assertThat(e.flags() & SideBandFormat.FLAG_LOCAL).isEqualTo(SideBandFormat.FLAG_LOCAL);
             assertThat(e.unit()).isEqualTo(c.orig().toString());
             assertThat(hasLocal(origElf, e.name())).as(c.name() + ": side-band symbol " + e.name() + " is a local of ORIG")
                     .isTrue();

@@ -1,9 +1,9 @@
 package dev.kelp.diff;
 
+import dev.kelp.qemu.KernelTarget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -17,13 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DebianModuleSelfDiffTest {
     static Stream<Path> modules() throws IOException {
-        Path lib = Path.of("/lib/modules");
-        String release;
-        try (Stream<Path> s = Files.list(lib)) {
-            release = s.map(p -> p.getFileName().toString()).filter(n -> Files.isDirectory(lib.resolve(n).resolve("kernel")))
-                    .sorted().reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no kernel in /lib/modules"));
-        }
-        Path k = lib.resolve(release).resolve("kernel");
+        // the installed kernel kelp test boots by default (the newest in version order)
+        Path k = KernelTarget.resolve(null, null).modulesDir().resolve("kernel");
         List<Path> picked = List.of(k.resolve("fs/btrfs/btrfs.ko"), k.resolve("arch/x86/kvm/kvm.ko"),
                 k.resolve("fs/xfs/xfs.ko"));
         for (Path p : picked) {

@@ -1,13 +1,11 @@
 package dev.kelp.diff;
 
+import static dev.kelp.cli.CliRun.kelp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kelp.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.kelp.cli.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,25 +16,6 @@ class DiffCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     private static Corpus.Case corpusCase(String name) {
         return Corpus.cases().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
@@ -46,7 +25,7 @@ class DiffCommandTest {
         Corpus.Case c = corpusCase("function-ptr-new");
         Path out = tmp.resolve("out.o");
         Path report = tmp.resolve("r.json");
-        Run r = run("diff", "--struct-sizes", c.structSizesArgument(), "--report", report.toString(),
+        CliRun r = kelp("diff", "--struct-sizes", c.structSizesArgument(), "--report", report.toString(),
                 "--object", "vmlinux", "--unit", "fs/proc/meminfo.c", c.orig().toString(), c.patched().toString(),
                 out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
@@ -78,7 +57,7 @@ class DiffCommandTest {
         Path out = tmp.resolve("out.o");
         Files.writeString(out, "stale");
         Path report = tmp.resolve("r.json");
-        Run r = run("diff", "--report", report.toString(), c.orig().toString(), c.patched().toString(), out.toString());
+        CliRun r = kelp("diff", "--report", report.toString(), c.orig().toString(), c.patched().toString(), out.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("error: " + c.patched() + ": ");
         assertThat(r.err().lines().filter(l -> l.startsWith("error: "))).allMatch(l -> l.split(": ", 4).length == 4);
@@ -92,7 +71,7 @@ class DiffCommandTest {
     void noChangeExitsThreeAndWritesNothing() {
         Corpus.Case c = corpusCase("warn-detect");
         Path out = tmp.resolve("out.o");
-        Run r = run("diff", c.orig().toString(), c.patched().toString(), out.toString());
+        CliRun r = kelp("diff", c.orig().toString(), c.patched().toString(), out.toString());
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.out()).isEmpty();
         assertThat(out).doesNotExist();
@@ -103,13 +82,13 @@ class DiffCommandTest {
         Path junk = tmp.resolve("junk.o");
         Files.writeString(junk, "not an ELF file at all, just text");
         Corpus.Case c = corpusCase("meminfo-string");
-        Run r = run("diff", c.orig().toString(), junk.toString(), tmp.resolve("o.o").toString());
+        CliRun r = kelp("diff", c.orig().toString(), junk.toString(), tmp.resolve("o.o").toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().lines()).singleElement().satisfies(l -> assertThat(l).startsWith("kelp: " + junk));
-        Run missing = run("diff", c.orig().toString(), tmp.resolve("nope.o").toString(), tmp.resolve("o.o").toString());
+        CliRun missing = kelp("diff", c.orig().toString(), tmp.resolve("nope.o").toString(), tmp.resolve("o.o").toString());
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).startsWith("kelp: ").contains("nope.o");
-        Run badSizes = run("diff", "--struct-sizes", "bug=x", c.orig().toString(), c.patched().toString(),
+        CliRun badSizes = kelp("diff", "--struct-sizes", "bug=x", c.orig().toString(), c.patched().toString(),
                 tmp.resolve("o.o").toString());
         assertThat(badSizes.exit()).isEqualTo(1);
         assertThat(badSizes.err()).startsWith("kelp: --struct-sizes");
@@ -118,14 +97,14 @@ class DiffCommandTest {
     @Test
     void checksumListsEveryFunctionAndCompareFindsTheChangedOnes() {
         Corpus.Case c = corpusCase("meminfo-string");
-        Run one = run("checksum", c.orig().toString());
+        CliRun one = kelp("checksum", c.orig().toString());
         assertThat(one.exit()).isZero();
         assertThat(one.out().lines()).allMatch(l -> l.matches("\\S+ \\d+ [0-9a-f]{16}"));
         assertThat(one.out()).contains("meminfo_proc_show ");
-        Run cmp = run("checksum", "--compare", c.orig().toString(), c.patched().toString());
+        CliRun cmp = kelp("checksum", "--compare", c.orig().toString(), c.patched().toString());
         assertThat(cmp.exit()).isEqualTo(3);
         assertThat(cmp.out().lines()).containsExactly("meminfo_proc_show");
-        Run same = run("checksum", "--compare", c.orig().toString(), c.orig().toString());
+        CliRun same = kelp("checksum", "--compare", c.orig().toString(), c.orig().toString());
         assertThat(same.exit()).isZero();
         assertThat(same.out()).isEmpty();
     }

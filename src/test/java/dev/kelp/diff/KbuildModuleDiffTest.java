@@ -1,5 +1,6 @@
 package dev.kelp.diff;
 
+import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kelp.elf.ElfFile;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,12 +46,9 @@ class KbuildModuleDiffTest {
     }
 
     private static Path kbuild(String name, String source) throws IOException {
+        // the installed kernel kelp build targets by default (the newest with headers and image)
+        String release = dev.kelp.build.Target.discover(Optional.empty(), Optional.empty()).release();
         Path lib = Path.of("/lib/modules");
-        String release;
-        try (Stream<Path> s = Files.list(lib)) {
-            release = s.map(p -> p.getFileName().toString()).filter(n -> Files.isDirectory(lib.resolve(n).resolve("build")))
-                    .sorted().reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no kernel headers in /lib/modules"));
-        }
         Path dir = tmp.resolve(name);
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("kmod.c"), source);

@@ -85,19 +85,19 @@ final class OutputChecks {
     /** Decodes .kelp.relocs through its relocations, as the klp converter will. */
     static List<SideBandEntry> sideBand(ElfFile f) {
         List<SideBandEntry> out = new ArrayList<>();
-        Section relocs = f.section(SideBand.RELOCS);
-        Section strs = f.section(SideBand.STRINGS);
+        Section relocs = f.section(SideBandFormat.RECORDS);
+        Section strs = f.section(SideBandFormat.STRINGS);
         if (relocs == null) {
             return out;
         }
         assertThat(strs).as(f.name() + " .kelp.strings").isNotNull();
-        assertThat(relocs.size() % SideBand.RECORD_SIZE).as(".kelp.relocs size").isZero();
+        assertThat(relocs.size() % SideBandFormat.RECORD_SIZE).as(".kelp.relocs size").isZero();
         Map<Long, Relocation> byOffset = new HashMap<>();
         for (Relocation r : f.relocationsFor(relocs).get(0).relocations()) {
             byOffset.put(r.offset(), r);
         }
         ByteBuffer b = ByteBuffer.wrap(relocs.data()).order(ByteOrder.LITTLE_ENDIAN);
-        for (int base = 0; base < relocs.size(); base += SideBand.RECORD_SIZE) {
+        for (int base = 0; base < relocs.size(); base += SideBandFormat.RECORD_SIZE) {
             Relocation place = byOffset.get((long) base);
             assertThat(place).as("place relocation of record at " + base).isNotNull();
             assertThat(place.symbol().isSection()).as("place is section-relative").isTrue();

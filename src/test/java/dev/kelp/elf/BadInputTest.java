@@ -3,13 +3,10 @@ package dev.kelp.elf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.kelp.cli.Main;
-import java.io.ByteArrayOutputStream;
+import dev.kelp.cli.CliRun;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -188,22 +185,10 @@ class BadInputTest {
     }
 
     private static void assertCliFailsWithOneLine(Path file, String prefix) {
-        PrintStream oldErr = System.err;
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            rc = Main.run("inspect", file.toString());
-        } finally {
-            System.setErr(oldErr);
-            System.setOut(oldOut);
-        }
-        String e = err.toString(StandardCharsets.UTF_8);
-        assertThat(rc).isEqualTo(1);
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        CliRun r = CliRun.kelp("inspect", file.toString());
+        String e = r.err();
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
         assertThat(e).startsWith(prefix).endsWith(")" + System.lineSeparator());
         assertThat(e.lines().count()).isEqualTo(1);
         assertThat(e).matches("(?s)kelp: .*: .* \\(at offset 0x[0-9a-f]+\\)\\R");

@@ -1,5 +1,6 @@
 package dev.kelp.elf;
 
+import dev.kelp.qemu.KernelTarget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kelp.util.Proc;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,15 +51,11 @@ final class Tools {
         assertThat(ld.stderr()).as("ld -r " + obj + " stderr").isEmpty();
     }
 
-    /** Debian's installed kernel modules directory: /lib/modules/RELEASE/kernel (one release). */
+    /** Debian's installed kernel modules directory: /lib/modules/RELEASE/kernel of the kernel kelp test boots. */
     static Path kernelModules() {
-        try (Stream<Path> s = Files.list(Paths.get("/lib/modules"))) {
-            List<Path> dirs = s.map(p -> p.resolve("kernel")).filter(Files::isDirectory).sorted().toList();
-            assertThat(dirs).as("installed kernel module trees under /lib/modules").isNotEmpty();
-            return dirs.get(dirs.size() - 1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path dir = KernelTarget.resolve(null, null).modulesDir().resolve("kernel");
+        assertThat(dir).as("installed kernel module tree").isDirectory();
+        return dir;
     }
 
     /** All module files (.ko, .ko.xz, .ko.gz, .ko.zst) below dir, sorted. */

@@ -1,7 +1,7 @@
 package dev.kelp.klp;
 
+import dev.kelp.build.Target;
 import dev.kelp.symbols.KernelSymbols;
-import dev.kelp.symbols.SymbolSource;
 import dev.kelp.util.Proc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -24,25 +25,22 @@ final class TestModules {
     private static final Map<String, Path> BUILT = new HashMap<>();
     private static Path workDir;
     private static KernelSymbols db;
+    private static String release;
 
     private TestModules() {}
 
-    /** The installed kernel release that has headers (the newest if several). */
-    static String release() {
-        try (Stream<Path> s = Files.list(Path.of("/lib/modules"))) {
-            return s.map(p -> p.getFileName().toString())
-                    .filter(r -> Files.isRegularFile(Path.of("/usr/src/linux-headers-" + r, "Module.symvers")))
-                    .max(Comparator.naturalOrder())
-                    .orElseThrow(() -> new IllegalStateException("no kernel with headers installed"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** The installed kernel release that has headers and an image (the newest if several), as kelp build finds it. */
+    static synchronized String release() {
+        if (release == null) {
+            release = Target.discover(Optional.empty(), Optional.empty()).release();
         }
+        return release;
     }
 
     /** The installed kernel's symbols: vmlinuz kallsyms, all modules, the headers' Module.symvers. */
     static synchronized KernelSymbols database() {
         if (db == null) {
-            db = KernelSymbols.load(SymbolSource.forRelease(release()));
+            db = dev.kelp.build.TargetSymbols.of(release()); // the JVM's one copy: loading takes 5-8 s
         }
         return db;
     }

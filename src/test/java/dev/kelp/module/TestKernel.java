@@ -1,11 +1,11 @@
 package dev.kelp.module;
 
+import java.util.Optional;
+import dev.kelp.build.Target;
 import dev.kelp.util.Proc;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /** The installed Debian kernel's headers, found the way a user's machine has them. */
 final class TestKernel {
@@ -16,14 +16,8 @@ final class TestKernel {
 
     static synchronized KernelHeaders headers() {
         if (headers == null) {
-            String release;
-            try (Stream<Path> s = Files.list(Path.of("/lib/modules"))) {
-                release = s.map(p -> p.getFileName().toString())
-                        .filter(r -> Files.isRegularFile(Path.of("/usr/src/linux-headers-" + r, ".config")))
-                        .max(String::compareTo).orElseThrow(() -> new AssertionError("no kernel headers installed"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            // the installed kernel kelp build targets by default (the newest with headers and image)
+            String release = Target.discover(Optional.empty(), Optional.empty()).release();
             String vermagic = Proc.of("modinfo", "-F", "vermagic", "-k", release, "xfs").check("modinfo").stdout().strip();
             Path dir = Path.of("/usr/src/linux-headers-" + release);
             headers = new KernelHeaders(dir, "gcc-12", vermagic, dir.resolve("Module.symvers"));

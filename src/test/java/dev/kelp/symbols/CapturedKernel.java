@@ -1,7 +1,8 @@
 package dev.kelp.symbols;
 
-import static org.assertj.core.api.Assertions.fail;
-
+import dev.kelp.elf.ElfFile;
+import dev.kelp.qemu.KallsymsCapture;
+import dev.kelp.qemu.KernelTarget;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,87 +17,101 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.tukaani.xz.XZInputStream;
 
 /**
- * The /proc/kallsyms listings captured by scripts/capture-kallsyms from the installed Debian
- * kernel booted in QEMU, and that kernel. Fails (never skips) when the installed kernel is not
- * the one captured: the test data must then be recaptured.
+ * The installed kernel (the one kelp test boots by default) and /proc/kallsyms of that very
+ * build booted in QEMU: the listing stored in src/test/resources/dev/kelp/symbols by
+ * scripts/capture-kallsyms when it was taken from this build (same release, same banner), else
+ * a capture made now by booting the installed image ({@link KallsymsCapture}, cached). So the
+ * tests compare kelp with the kernel whatever Debian 6.1 build is installed, and the stored
+ * listing stays a fixed regression input for the build it came from.
  */
-final class CapturedKernel {
+public final class CapturedKernel {
     private static final String DIR = "/dev/kelp/symbols/";
+    private static CapturedKernel installed;
 
-    final String release;
-    final Path vmlinuz;
-    final Path modulesDir;
-    final String procVersion;
+    public final String release;
+    public final Path vmlinuz;
+    public final Path modulesDir;
+    /** /proc/version of the booted kernel, as captured. */
+    public final String procVersion;
+    /** Where the listings are: the stored test resources or the capture cache. */
+    public final Path dir;
+    /** True when the listings are the stored ones, false for a capture of the installed image. */
+    public final boolean stored;
 
-    private CapturedKernel(String release) {
-        this.release = release;
-        this.vmlinuz = Path.of("/boot/vmlinuz-" + release);
-        this.modulesDir = Path.of("/lib/modules/" + release);
-        this.procVersion = text("proc-version-" + release + ".txt").strip();
+    private CapturedKernel(KernelTarget target, Path dir, boolean stored) {
+        this.release = target.release();
+        this.vmlinuz = target.vmlinuz();
+        this.modulesDir = target.modulesDir();
+        this.dir = dir;
+        this.stored = stored;
+        this.procVersion = read(dir.resolve(KallsymsCapture.versionFile(release))).strip();
     }
 
-    /** The captured release; fails loudly if it is not installed. */
-    static CapturedKernel find() {
+    /** The installed kernel with its listing (once per JVM). */
+    public static synchronized CapturedKernel find() {
+        if (installed == null) {
+            installed = select(target(), storedDir(), KallsymsCapture.defaultCache());
+        }
+        return installed;
+    }
+
+    /** The installed kernel alone, for tests that need no listing: the one kelp test boots by default. */
+    public static KernelTarget target() {
+        return KernelTarget.resolve(null, null);
+    }
+
+    /**
+     * The listing of TARGET: from STORED when it holds one whose /proc/version is the image's
+     * banner, else from CACHE (captured now when missing).
+     */
+    static CapturedKernel select(KernelTarget target, Path stored, Path cache) {
+        Path version = stored.resolve(KallsymsCapture.versionFile(target.release()));
+        if (Files.isRegularFile(version) && read(version).strip().equals(banner(target.vmlinuz()))) {
+            return new CapturedKernel(target, stored, true);
+        }
+        return new CapturedKernel(target, KallsymsCapture.cached(target, cache), false);
+    }
+
+    /** The linux_banner of an image, which /proc/version of the booted image repeats. */
+    static String banner(Path vmlinuz) {
+        return KernelBanner.find(ElfFile.read(vmlinuz.toString(), BzImage.read(vmlinuz).vmlinux())).orElseThrow(
+                () -> new IllegalStateException(vmlinuz + ": no linux_banner found in the image"));
+    }
+
+    static Path storedDir() {
         URL url = CapturedKernel.class.getResource(DIR);
         if (url == null) {
-            fail("no test data under src/test/resources" + DIR + ": run scripts/capture-kallsyms");
+            throw new IllegalStateException("no test resource directory " + DIR);
         }
-        List<String> releases = new ArrayList<>();
-        try (Stream<Path> s = Files.list(Path.of(url.toURI()))) {
-            s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("proc-version-"))
-                    .forEach(n -> releases.add(n.substring("proc-version-".length(), n.length() - ".txt".length())));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        try {
+            return Path.of(url.toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-        List<String> installed = releases.stream().filter(r -> Files.isRegularFile(Path.of("/boot/vmlinuz-" + r)))
-                .toList();
-        if (installed.isEmpty()) {
-            fail("the captured kernel" + (releases.isEmpty() ? "" : "s " + releases) + " is not installed"
-                    + " (/boot has " + bootKernels() + "): recapture with scripts/capture-kallsyms");
-        }
-        return new CapturedKernel(installed.get(installed.size() - 1));
     }
 
-    private static List<String> bootKernels() {
-        try (Stream<Path> s = Files.list(Path.of("/boot"))) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("vmlinuz-")).sorted().toList();
-        } catch (IOException e) {
-            return List.of();
-        }
+    /** /proc/kallsyms before any module was loaded (xz). */
+    public Path procKallsyms() {
+        return dir.resolve(KallsymsCapture.kallsymsFile(release));
     }
 
-    /** The resource file (for readers that take a path). */
-    Path resource(String name) {
-        try {
-            return Path.of(CapturedKernel.class.getResource(DIR + name).toURI());
-        } catch (URISyntaxException | NullPointerException e) {
-            throw new IllegalStateException("missing test resource " + name + ": run scripts/capture-kallsyms", e);
-        }
-    }
-
-    Path procKallsyms() {
-        return resource("proc-kallsyms-" + release + ".txt.xz");
-    }
-
-    Path procKallsymsModules() {
-        return resource("proc-kallsyms-modules-" + release + ".txt.xz");
+    /** The [module] lines of /proc/kallsyms after loading {@link KallsymsCapture#MODULES} (xz). */
+    public Path procKallsymsModules() {
+        return dir.resolve(KallsymsCapture.modulesFile(release));
     }
 
     /** /proc/kallsyms of the booted kernel before any module was loaded, line by line. */
-    List<String> vmlinuxLines() {
-        return lines("proc-kallsyms-" + release + ".txt.xz");
+    public List<String> vmlinuxLines() {
+        return lines(procKallsyms());
     }
 
-    /** The [module] lines after loading the modules the capture script loads, by module, as "T name". */
-    Map<String, List<String>> moduleLines() {
+    /** The [module] lines after loading the captured modules, by module, as "T name". */
+    public Map<String, List<String>> moduleLines() {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        for (String l : lines("proc-kallsyms-modules-" + release + ".txt.xz")) {
+        for (String l : lines(procKallsymsModules())) {
             String[] mainAndMod = l.split("\t");
             String[] f = mainAndMod[0].split(" ");
             String mod = mainAndMod[1].substring(1, mainAndMod[1].length() - 1);
@@ -105,8 +120,8 @@ final class CapturedKernel {
         return out;
     }
 
-    private List<String> lines(String name) {
-        try (InputStream in = new XZInputStream(Files.newInputStream(resource(name)));
+    static List<String> lines(Path xz) {
+        try (InputStream in = new XZInputStream(Files.newInputStream(xz));
                 BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1))) {
             return r.lines().toList();
         } catch (IOException e) {
@@ -114,9 +129,9 @@ final class CapturedKernel {
         }
     }
 
-    private String text(String name) {
+    private static String read(Path file) {
         try {
-            return Files.readString(resource(name), StandardCharsets.ISO_8859_1);
+            return Files.readString(file, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

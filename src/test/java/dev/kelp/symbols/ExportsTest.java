@@ -12,8 +12,7 @@ class ExportsTest {
 
     @BeforeAll
     static void load() {
-        CapturedKernel kernel = CapturedKernel.find();
-        db = KernelSymbols.load(SymbolSource.forRelease(kernel.release));
+        db = dev.kelp.build.TargetSymbols.of(CapturedKernel.target().release()); // the JVM's one copy
     }
 
     @Test

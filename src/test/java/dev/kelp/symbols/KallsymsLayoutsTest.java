@@ -28,7 +28,7 @@ class KallsymsLayoutsTest {
 
     @BeforeAll
     static void load() {
-        List<KSym> real = KernelSymbols.load(new SymbolSource.Vmlinuz(CapturedKernel.find().vmlinuz))
+        List<KSym> real = KernelSymbols.load(new SymbolSource.Vmlinuz(CapturedKernel.target().vmlinuz()))
                 .symbols(KernelSymbols.VMLINUX);
         symbols = new ArrayList<>();
         // Per-cpu symbols (absolute, from 0) and the start of .text.

@@ -16,8 +16,7 @@ class KallsymsOrderTest {
 
     @Test
     void systemMapOfTheRealKernelGivesItsKallsymsOrder() {
-        CapturedKernel kernel = CapturedKernel.find();
-        List<KSym> real = KernelSymbols.load(new SymbolSource.Vmlinuz(kernel.vmlinuz)).symbols(KernelSymbols.VMLINUX);
+        List<KSym> real = KernelSymbols.load(new SymbolSource.Vmlinuz(CapturedKernel.target().vmlinuz())).symbols(KernelSymbols.VMLINUX);
         KSym end = real.stream().filter(s -> s.name().equals("__per_cpu_end")).findFirst().orElseThrow();
         List<RawSym> map = new ArrayList<>();
         for (KSym s : real) {

@@ -60,8 +60,7 @@ class LocalResolverTest {
      */
     @Test
     void neighbourhoodPicksTheUnitsOwnCandidateInTheRealKernel() {
-        CapturedKernel kernel = CapturedKernel.find();
-        KernelSymbols db = KernelSymbols.load(new SymbolSource.Vmlinuz(kernel.vmlinuz));
+        KernelSymbols db = KernelSymbols.load(new SymbolSource.Vmlinuz(CapturedKernel.target().vmlinuz()));
         ObjectSymbols vmlinux = db.object(KernelSymbols.VMLINUX);
         Map<String, List<KSym>> homonyms = vmlinux.symbols().stream().filter(s -> s.type() == 't')
                 .collect(Collectors.groupingBy(KSym::name));

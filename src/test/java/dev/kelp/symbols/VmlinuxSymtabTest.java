@@ -3,6 +3,7 @@ package dev.kelp.symbols;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kelp.elf.ElfFile;
+import dev.kelp.qemu.KernelTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +38,9 @@ class VmlinuxSymtabTest {
 
     @Test
     void realModulesMatchNm() throws IOException {
-        CapturedKernel kernel = CapturedKernel.find();
+        KernelTarget kernel = CapturedKernel.target();
         List<Path> modules;
-        try (Stream<Path> s = Files.walk(kernel.modulesDir.resolve("kernel/fs"))) {
+        try (Stream<Path> s = Files.walk(kernel.modulesDir().resolve("kernel/fs"))) {
             modules = s.filter(p -> p.toString().endsWith(".ko")).sorted().limit(12).toList();
         }
         assertThat(modules).hasSize(12);

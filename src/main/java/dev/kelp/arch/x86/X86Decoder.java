@@ -50,18 +50,7 @@ public final class X86Decoder implements InsnDecoder {
     }
 
     private static void invalid(Insn out) {
-        out.length = 1;
-        out.kind = InsnKind.INVALID;
-        out.dispOffset = 0;
-        out.dispSize = 0;
-        out.immOffset = 0;
-        out.immSize = 0;
-        out.immValue = 0;
-        out.relative = false;
-        out.ripRelative = false;
-        out.dstReg = Insn.NO_REG;
-        out.operandSize = 0;
-        out.opcode = -1;
+        fillSimple(out, 1, InsnKind.INVALID, -1);
     }
 
     /** Returns the length, or 0 for an invalid or truncated instruction. */

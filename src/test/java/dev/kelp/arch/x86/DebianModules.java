@@ -1,5 +1,6 @@
 package dev.kelp.arch.x86;
 
+import dev.kelp.util.KernelReleases;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,7 +30,7 @@ final class DebianModules {
         Path root = Path.of("/lib/modules");
         try (Stream<Path> s = Files.list(root)) {
             Path newest = s.filter(p -> Files.isDirectory(p.resolve("kernel")))
-                    .max(Comparator.comparing(p -> p.getFileName().toString(), DebianModules::compareVersions))
+                    .max(Comparator.comparing(p -> p.getFileName().toString(), KernelReleases::compare))
                     .orElseThrow(() -> new IllegalStateException(
                             "no kernel modules under /lib/modules: install linux-image-amd64 (scripts/install-deps)"));
             return newest.resolve("kernel");
@@ -76,22 +77,5 @@ final class DebianModules {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static int compareVersions(String a, String b) {
-        String[] x = a.split("(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)");
-        String[] y = b.split("(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)");
-        for (int i = 0; i < Math.min(x.length, y.length); i++) {
-            int c;
-            if (Character.isDigit(x[i].charAt(0)) && Character.isDigit(y[i].charAt(0))) {
-                c = new java.math.BigInteger(x[i]).compareTo(new java.math.BigInteger(y[i]));
-            } else {
-                c = x[i].compareTo(y[i]);
-            }
-            if (c != 0) {
-                return c;
-            }
-        }
-        return Integer.compare(x.length, y.length);
     }
 }

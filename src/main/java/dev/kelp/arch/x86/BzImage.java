@@ -1,4 +1,4 @@
-package dev.kelp.qemu;
+package dev.kelp.arch.x86;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,11 +16,17 @@ import org.tukaani.xz.SingleXZInputStream;
  * version string (0x20E), and, from protocol 2.08, where the compressed kernel lies inside the
  * protected-mode part: payload_offset (0x248) and payload_length (0x24C). The protected-mode part
  * starts after setup_sects (0x1F1; 0 means 4) sectors of 512 bytes plus the boot sector.
+ * (dev.kelp.symbols reads the same header for kallsyms; this one serves booting.)
  */
 final class BzImage {
     private static final int MAGIC = 0x53726448; // "HdrS"
 
     private BzImage() {}
+
+    /** True if IMAGE starts with an x86 boot sector and setup header ("HdrS"). */
+    static boolean is(byte[] image) {
+        return header(image).isPresent();
+    }
 
     /** The kernel release: the version string up to its first space. HEAD is the image's start. */
     static Optional<String> release(byte[] head) {

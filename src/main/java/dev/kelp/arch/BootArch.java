@@ -1,0 +1,125 @@
+package dev.kelp.arch;
+
+import dev.kelp.arch.x86.X86Boot;
+import dev.kelp.util.KelpException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * How a target kernel of one architecture boots under QEMU, for {@code kelp test}: which QEMU
+ * system emulator and machine options, which console the guest writes to, which accelerators
+ * exist, and how the distribution's kernel image is turned into what QEMU boots fastest. The
+ * QEMU stage (process, initramfs, console, verdict) knows nothing else about the machine.
+ * Selected from the kernel image itself with {@link #forImage(Path)}; adding an architecture
+ * means adding one implementation to {@link #supported()}.
+ */
+public interface BootArch {
+    /** How many bytes of an image's start {@link #boots} and {@link #release} need. */
+    int HEAD_SIZE = 0x8000;
+
+    /** Every architecture kelp test can boot. */
+    static List<BootArch> supported() {
+        return List.of(X86Boot.INSTANCE);
+    }
+
+    /** The architecture that boots the kernel image FILE, or an error naming FILE and its machine. */
+    static BootArch forImage(Path file) {
+        return forImage(file.toString(), head(file));
+    }
+
+    /** As {@link #forImage(Path)}, for an image's first bytes (at least {@link #HEAD_SIZE}, or all of it). */
+    static BootArch forImage(String file, byte[] head) {
+        for (BootArch arch : supported()) {
+            if (arch.boots(head)) {
+                return arch;
+            }
+        }
+        throw notBootable(file, head);
+    }
+
+    /** The release an image's header records, if a supported architecture's format records one. */
+    static Optional<String> imageRelease(byte[] head) {
+        return supported().stream().filter(a -> a.boots(head)).findFirst().flatMap(a -> a.release(head));
+    }
+
+    /** "an x86 bzImage": the formats whose header records the release, for messages. */
+    static String releaseFormats() {
+        return supported().stream().map(BootArch::releaseFormat).collect(Collectors.joining(" or "));
+    }
+
+    /**
+     * Why no supported architecture boots FILE: an unsupported architecture (exit 2) when the
+     * image's own header names its machine, else not a kernel image kelp knows (exit 1).
+     */
+    static KelpException notBootable(String file, byte[] head) {
+        String formats = supported().stream().map(BootArch::imageFormats).collect(Collectors.joining("; "));
+        Optional<String> machine = ImageMachine.of(head);
+        if (machine.isPresent()) {
+            String names = supported().stream().map(BootArch::name).collect(Collectors.joining(", "));
+            return new KelpException(file + ": a kernel image for " + machine.get() + "; kelp test boots " + names
+                    + " kernels only (" + formats + ")", KelpException.UNSUPPORTED, null);
+        }
+        return new KelpException(file + ": not a kernel image kelp test can boot (expected " + formats + ")");
+    }
+
+    /** The first {@link #HEAD_SIZE} bytes of FILE (fewer if it is shorter). */
+    static byte[] head(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = new byte[HEAD_SIZE];
+            int n = in.readNBytes(head, 0, head.length);
+            return Arrays.copyOf(head, n);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Name for messages ("x86-64"). */
+    String name();
+
+    /** True if this architecture boots the image that starts with HEAD (its own formats only). */
+    boolean boots(byte[] head);
+
+    /** The image formats it boots, for messages ("an x86 bzImage or an x86-64 ELF vmlinux"). */
+    String imageFormats();
+
+    /** The format whose header records the kernel release, for messages ("an x86 bzImage"). */
+    String releaseFormat();
+
+    /** The kernel release recorded in the image's header, if its format records one. */
+    Optional<String> release(byte[] head);
+
+    /** The QEMU system emulator ("qemu-system-x86_64"). */
+    String qemuSystem();
+
+    /** The Debian package that provides it ("qemu-system-x86"), for the advice when it is missing. */
+    String qemuPackage();
+
+    /** QEMU accelerators for this guest, the default (software, always works) first: "tcg", "kvm". */
+    List<String> accelerators();
+
+    /** QEMU options that choose the machine and CPU under ACCEL (e.g. {@code -cpu max}), after {@code -accel}. */
+    List<String> machineOptions(String accel);
+
+    /** QEMU options that connect the guest's console to QEMU's stdio (e.g. {@code -serial stdio}). */
+    List<String> consoleOptions();
+
+    /** The kernel command-line argument that sends the console there ("console=ttyS0"). */
+    String kernelConsole();
+
+    /** What {@link #directBootImage} makes, for the progress line ("PVH vmlinux"). */
+    String directBootName();
+
+    /**
+     * A file that QEMU boots faster than IMAGE (the whole distribution image) and that runs the
+     * same kernel, made on the host (callers cache it), or empty when IMAGE has none: then
+     * IMAGE is booted as it is.
+     */
+    Optional<byte[]> directBootImage(byte[] image);
+}
