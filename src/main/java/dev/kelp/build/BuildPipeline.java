@@ -76,6 +76,7 @@ public final class BuildPipeline {
         t = stage("kernel tree " + target.release() + " ready in " + tree.srcDir(), t);
 
         AffectedUnits.Result affected = AffectedUnits.compute(tree, patches);
+        SourceTouches touches = SourceTouches.of(tree.srcDir(), req.patches());
         t = stage("affected units: " + describe(affected), t);
 
         List<UnitDiffer.UnitDiff> diffs = new ArrayList<>();
@@ -91,14 +92,16 @@ public final class BuildPipeline {
             KernelHeaders headers = new KernelHeaders(target.headersDir(), target.compiler(), target.vermagic(), target.symvers());
             Map<String, Integer> sizes = RecordSizeProbe.probe(headers, recordSizeQuestions, work.dir().resolve("sizes"), req.verbose());
             for (UnitBuilder.UnitPair p : pairs) {
-                diffs.add(differ.diff(p, sizes, work.dir().resolve("diff")));
+                for (String object : objectsOf(p.unit())) {
+                    diffs.add(differ.diff(p, object, sizes, work.dir().resolve("diff")));
+                }
             }
             t = stage("compared " + pairs.size() + " unit(s): " + count(diffs, UnitDiffer.Kind.CHANGED) + " changed, "
                     + count(diffs, UnitDiffer.Kind.UNSUPPORTED) + " unsupported, " + count(diffs, UnitDiffer.Kind.NO_CHANGE)
                     + " unchanged", t);
-            BuildReport report = BuildReport.of(target, affected, diffs);
+            BuildReport report = BuildReport.of(target, affected, diffs, touches);
             reportSink.accept(report);
-            List<String> problems = diffs.stream().flatMap(d -> d.problems().stream()).toList();
+            List<String> problems = diffs.stream().flatMap(d -> d.problems().stream()).distinct().toList();
             if (!problems.isEmpty()) {
                 throw new KelpException("cannot live patch this change: " + String.join("; ", problems), KelpException.UNSUPPORTED, null);
             }
@@ -110,6 +113,7 @@ public final class BuildPipeline {
                                 : " (the patched sources compile to the same code)") + "; no module written",
                         KelpException.NO_CHANGE, null);
             }
+            checkLocalizedUnused(diffs);
             LivepatchModel model = model(req, diffs);
             List<Path> objects = diffs.stream().flatMap(d -> d.patchObject().stream()).toList();
             ModuleLinker.LinkedModule linked = ModuleLinker.link(headers, model, objects, work.dir().resolve("module"), req.verbose());
@@ -140,16 +144,15 @@ public final class BuildPipeline {
             if (d.kind() != UnitDiffer.Kind.CHANGED) {
                 continue;
             }
-            for (String object : objectsOf(d.pair().unit())) {
-                List<LivepatchModel.PatchedFunction> list = funcs.computeIfAbsent(object, k -> new ArrayList<>());
-                for (UnitDiffer.ChangedFunction f : d.functions()) {
-                    if (f.replaces()) {
-                        list.add(new LivepatchModel.PatchedFunction(f.name(), f.sympos(), f.newSymbol()));
-                    }
+            String object = d.object();
+            List<LivepatchModel.PatchedFunction> list = funcs.computeIfAbsent(object, k -> new ArrayList<>());
+            for (UnitDiffer.ChangedFunction f : d.functions()) {
+                if (f.replaces()) {
+                    list.add(new LivepatchModel.PatchedFunction(f.name(), f.sympos(), f.newSymbol()));
                 }
-                if (!d.callbacks().isEmpty()) {
-                    callbacks.merge(object, d.callbacks(), (a, b) -> mergeCallbacks(object, a, b));
-                }
+            }
+            if (!d.callbacks().isEmpty()) {
+                callbacks.merge(object, d.callbacks(), (a, b) -> mergeCallbacks(object, a, b));
             }
         }
         List<LivepatchModel.TargetObject> objects = new ArrayList<>();
@@ -160,6 +163,38 @@ public final class BuildPipeline {
             }
         }
         return new LivepatchModel(req.name(), req.replace(), objects);
+    }
+
+    /**
+     * The new globals of a unit linked into several modules are local to each copy (see
+     * {@link UnitDiffer.UnitDiff#localized()}); another unit of the patch that refers to one by
+     * name could not be linked against the right copy.
+     */
+    static void checkLocalizedUnused(List<UnitDiffer.UnitDiff> diffs) {
+        Map<String, UnitDiffer.UnitDiff> localized = new LinkedHashMap<>();
+        for (UnitDiffer.UnitDiff d : diffs) {
+            d.localized().forEach(n -> localized.putIfAbsent(n, d));
+        }
+        if (localized.isEmpty()) {
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        for (UnitDiffer.UnitDiff d : diffs) {
+            if (d.patchObject().isEmpty()) {
+                continue;
+            }
+            for (dev.kelp.elf.Symbol s : dev.kelp.elf.ElfFile.read(d.patchObject().get()).symbols()) {
+                UnitDiffer.UnitDiff def = s.isUndefined() ? localized.get(s.name()) : null;
+                if (def != null && !def.pair().unit().equals(d.pair().unit())) {
+                    problems.add(d.pair().unit().source() + " uses " + s.name() + ", new in " + def.pair().unit().source()
+                            + ", which is linked into several modules (" + def.pair().unit().finalObject()
+                            + "): each module gets its own copy; define it in " + d.pair().unit().source() + " or make it static");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new KelpException("cannot live patch this change: " + String.join("; ", problems), KelpException.UNSUPPORTED, null);
+        }
     }
 
     private static List<String> objectsOf(KbuildUnits.Unit unit) {
@@ -181,7 +216,8 @@ public final class BuildPipeline {
     }
 
     private static long count(List<UnitDiffer.UnitDiff> diffs, UnitDiffer.Kind kind) {
-        return diffs.stream().filter(d -> d.kind() == kind).count();
+        // a unit diffed once per module counts once
+        return diffs.stream().filter(d -> d.kind() == kind).map(d -> d.pair().unit()).distinct().count();
     }
 
     private static String describe(AffectedUnits.Result r) {

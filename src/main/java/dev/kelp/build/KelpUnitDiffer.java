@@ -53,9 +53,8 @@ public final class KelpUnitDiffer implements UnitDiffer {
     }
 
     @Override
-    public UnitDiff diff(UnitBuilder.UnitPair pair, Map<String, Integer> recordSizes, Path outDir) {
+    public UnitDiff diff(UnitBuilder.UnitPair pair, String object, Map<String, Integer> recordSizes, Path outDir) {
         KbuildUnits.Unit unit = pair.unit();
-        String object = unit.inVmlinux() ? LivepatchModel.VMLINUX : unit.modules().get(0);
         ElfFile orig = ElfFile.read(pair.original());
         ElfFile patched = ElfFile.read(pair.patched());
         StructSizes sizes = structSizes(Arch.forMachine(orig.machine()), recordSizes);
@@ -63,10 +62,13 @@ public final class KelpUnitDiffer implements UnitDiffer {
                 .diff(orig, pair.original().toString(), patched, pair.patched().toString());
         switch (r.outcome()) {
             case NO_CHANGE:
-                return new UnitDiff(pair, Kind.NO_CHANGE, Optional.empty(), List.of(), LivepatchModel.Callbacks.NONE, List.of());
+                return new UnitDiff(pair, object, Kind.NO_CHANGE, Optional.empty(), List.of(), List.of(),
+                        LivepatchModel.Callbacks.NONE, List.of(), List.of());
             case UNSUPPORTED:
-                return new UnitDiff(pair, Kind.UNSUPPORTED, Optional.empty(), List.of(), LivepatchModel.Callbacks.NONE,
-                        r.problems().stream().map(p -> unit.source() + ": " + p.location() + ": " + p.message()).toList());
+                return new UnitDiff(pair, object, Kind.UNSUPPORTED, Optional.empty(), List.of(), List.of(),
+                        LivepatchModel.Callbacks.NONE,
+                        r.problems().stream().map(p -> unit.source() + ": " + p.location() + ": " + p.message()).toList(),
+                        List.of());
             default:
                 break;
         }
@@ -78,16 +80,19 @@ public final class KelpUnitDiffer implements UnitDiffer {
         for (IncludedFunction f : r.included()) {
             boolean replaces = f.alias() != null;
             long sympos = replaces ? sympos(db, object, f.name(), ctx, unit) : 0;
-            functions.add(new ChangedFunction(f.name(), sympos, replaces ? f.alias() : f.name(), why(f), replaces));
+            functions.add(new ChangedFunction(f.name(), sympos, replaces ? f.alias() : f.name(),
+                    SourceTouches.cloneReason(f.name(), f.reason()), replaces));
         }
-        Path file = outDir.resolve(unit.object().replace('/', '_'));
+        List<String> localized = unit.modules().size() > 1 ? localizeNewGlobals(out, r) : List.of();
+        String copy = unit.modules().size() > 1 ? "@" + object : "";
+        Path file = outDir.resolve(unit.object().replace('/', '_') + copy);
         try {
             Files.createDirectories(outDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         out.write(file);
-        return new UnitDiff(pair, Kind.CHANGED, Optional.of(file), functions, callbacks, List.of());
+        return new UnitDiff(pair, object, Kind.CHANGED, Optional.of(file), functions, r.data(), callbacks, List.of(), localized);
     }
 
     /** Section name → size, as the probe measured it, becomes the differ's struct-size keys. */
@@ -102,15 +107,28 @@ public final class KelpUnitDiffer implements UnitDiffer {
         return StructSizes.of(byKey);
     }
 
-    /** GCC's clone suffixes: the function is a specialised copy of the one before the suffix. */
-    private static final java.util.regex.Pattern CLONE = java.util.regex.Pattern.compile("^(.+?)\\.(isra|constprop|part|cold)\\.\\d+.*$");
-
-    private static String why(IncludedFunction f) {
-        java.util.regex.Matcher m = CLONE.matcher(f.name());
-        if (f.reason().equals("changed") && m.matches()) {
-            return "changed (" + m.group(2) + " clone of " + m.group(1) + ")";
+    /**
+     * A unit linked into several modules is patched once per module, and the copies go into one
+     * livepatch module: a new global function or variable would be defined twice. Each copy keeps
+     * its own, local (as each module has its own copy of the unit's globals). The glue's aliases
+     * ({@code kelp_new__OBJECT__…}, {@code kelp_cb__OBJECT__…}) already name the object and stay.
+     */
+    private static List<String> localizeNewGlobals(ElfFile out, DiffResult r) {
+        Set<String> aliases = new java.util.HashSet<>();
+        for (IncludedFunction f : r.included()) {
+            if (f.alias() != null) {
+                aliases.add(f.alias());
+            }
         }
-        return f.reason();
+        List<String> names = new ArrayList<>();
+        for (Symbol s : out.symbols()) {
+            if (!s.isLocal() && s.section() != null && !s.name().isEmpty() && !aliases.contains(s.name())
+                    && !s.name().startsWith("kelp_cb__")) {
+                s.setBind(Elf.STB_LOCAL);
+                names.add(s.name());
+            }
+        }
+        return names;
     }
 
     private static long sympos(KernelSymbols db, String object, String name, UnitContext ctx, KbuildUnits.Unit unit) {

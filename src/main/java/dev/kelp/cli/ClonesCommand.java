@@ -11,7 +11,7 @@ import dev.kelp.clones.PatchMapping;
 import dev.kelp.clones.PatchRoutes;
 import dev.kelp.clones.StartFunction;
 import dev.kelp.clones.SymbolTables;
-import dev.kelp.clones.UnifiedDiff;
+import dev.kelp.csource.UnifiedDiff;
 import dev.kelp.util.KelpException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

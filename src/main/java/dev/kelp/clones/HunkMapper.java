@@ -1,5 +1,13 @@
 package dev.kelp.clones;
 
+import dev.kelp.csource.CEntity;
+import dev.kelp.csource.CScanner;
+import dev.kelp.csource.HunkTouches;
+import dev.kelp.csource.PatchedFile;
+import dev.kelp.csource.ScannedFile;
+import dev.kelp.csource.SourceChange;
+import dev.kelp.csource.Touch;
+import dev.kelp.csource.UnifiedDiff;
 import dev.kelp.util.KelpException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,9 +79,9 @@ public final class HunkMapper {
     private PatchedFile mapFile(String patchName, UnifiedDiff.FileDiff fd, String path, List<String> units,
             List<HunkMapping> out, Map<String, StartFunction> starts, List<String> notes) {
         String oldText = fd.oldPath() == null ? "" : read(path);
-        PatchedFile pf = PatchedFile.apply(patchName, path, fd, oldText);
-        ScannedFile before = CScanner.scan(path, oldText);
-        ScannedFile after = CScanner.scan(path, fd.newPath() == null ? "" : pf.newText());
+        SourceChange change = SourceChange.of(patchName, path, fd, oldText);
+        PatchedFile pf = change.file();
+        ScannedFile before = change.before();
         if (fd.oldPath() == null) {
             notes.add(path + ": new file; nothing in the running kernel to replace");
         } else if (fd.newPath() == null) {
@@ -85,84 +93,18 @@ public final class HunkMapper {
             notes.add(path + ": no unit of the patch (or given with --unit) includes this header; users and"
                     + " start functions are only those found in the header itself");
         }
-        for (PatchedFile.LocatedHunk h : pf.hunks()) {
-            Map<String, Touch> touches = new LinkedHashMap<>();
-            Set<Integer> outside = new LinkedHashSet<>();
-            boolean outsideCode = false;
-            outsideCode |= collect(before, h.removedOld(), after, true, touches, outside, path);
-            outsideCode |= collect(after, h.addedNew(), before, false, touches, outside, path);
-            pairRewrittenDirectives(touches);
+        for (HunkTouches h : change.hunks()) {
             List<Touch> withUsers = new ArrayList<>();
-            for (Touch t : touches.values()) {
+            for (Touch t : h.touches()) {
                 Touch full = new Touch(t.file(), t.entity(), t.change(), t.commentOnly(),
                         needsUsers(t, path) ? users(t.entity(), path, before, searchUnits) : List.of());
                 withUsers.add(full);
                 addStarts(full, path, searchUnits, starts, notes);
             }
-            out.add(new HunkMapping(path, h.index(), h.oldStart(), h.newStart(), List.copyOf(withUsers), outside.size(),
-                    outsideCode));
+            out.add(new HunkMapping(path, h.hunk().index(), h.hunk().oldStart(), h.hunk().newStart(), List.copyOf(withUsers),
+                    h.outsideLines(), h.outsideCode()));
         }
         return pf;
-    }
-
-    /** Adds the entities of {@code scan} holding {@code lines}; returns true when a code line fell outside all. */
-    private static boolean collect(ScannedFile scan, List<Integer> lines, ScannedFile other, boolean isOld,
-            Map<String, Touch> touches, Set<Integer> outside, String path) {
-        boolean outsideCode = false;
-        for (int line : lines) {
-            List<CEntity> at = scan.at(line);
-            boolean code = scan.codeLines().contains(line);
-            if (at.isEmpty()) {
-                outside.add(line);
-                outsideCode |= code;
-                continue;
-            }
-            for (CEntity e : at) {
-                // functions by symbol: a definition macro may change while the function stays
-                // (SYSCALL_DEFINE1(x) → KPATCH_SYSCALL_DEFINE1(x) both hold __do_sys_x)
-                boolean fn = e.kind() == CEntity.Kind.FUNCTION;
-                String key = e.kind() + ":" + (fn ? e.symbol() : e.name());
-                boolean inOther = fn ? other.functions().stream().anyMatch(o -> o.symbol().equals(e.symbol()))
-                        : other.named(e.name()).stream().anyMatch(o -> o.kind() == e.kind());
-                Touch.Change change = inOther ? Touch.Change.MODIFIED
-                        : isOld ? Touch.Change.DELETED : Touch.Change.ADDED;
-                Touch prev = touches.get(key);
-                boolean commentOnly = !code && (prev == null || prev.commentOnly());
-                Touch.Change merged = prev == null || prev.change() == change ? change : Touch.Change.MODIFIED;
-                touches.put(key, new Touch(path, prev == null ? e : prev.entity(), merged, commentOnly, List.of()));
-            }
-        }
-        return outsideCode;
-    }
-
-    /**
-     * A directive has no name of its own, so a rewritten one ({@code #ifdef X} → {@code #if
-     * defined(X)}) shows as one deleted and one added; within a hunk, pair them by directive word.
-     */
-    private static void pairRewrittenDirectives(Map<String, Touch> touches) {
-        List<String> keys = new ArrayList<>(touches.keySet());
-        for (String del : keys) {
-            Touch d = touches.get(del);
-            if (d == null || d.entity().kind() != CEntity.Kind.DIRECTIVE || d.change() != Touch.Change.DELETED) {
-                continue;
-            }
-            for (String add : keys) {
-                Touch a = touches.get(add);
-                if (a != null && a.entity().kind() == CEntity.Kind.DIRECTIVE && a.change() == Touch.Change.ADDED
-                        && sameWord(a.entity(), d.entity())) {
-                    touches.remove(del);
-                    touches.put(add, new Touch(a.file(), a.entity(), Touch.Change.MODIFIED,
-                            a.commentOnly() && d.commentOnly(), a.users()));
-                    break;
-                }
-            }
-        }
-    }
-
-    private static boolean sameWord(CEntity a, CEntity b) {
-        String wa = a.note() == null ? "" : a.note();
-        String wb = b.note() == null ? "" : b.note();
-        return wa.equals(wb) || (wa.startsWith("if") && wb.startsWith("if"));
     }
 
     private static boolean needsUsers(Touch t, String path) {

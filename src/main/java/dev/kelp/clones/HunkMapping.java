@@ -1,5 +1,6 @@
 package dev.kelp.clones;
 
+import dev.kelp.csource.Touch;
 import java.util.List;
 
 /**

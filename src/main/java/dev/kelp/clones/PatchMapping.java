@@ -1,5 +1,6 @@
 package dev.kelp.clones;
 
+import dev.kelp.csource.PatchedFile;
 import java.util.List;
 
 /**

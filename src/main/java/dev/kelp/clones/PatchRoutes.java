@@ -1,5 +1,6 @@
 package dev.kelp.clones;
 
+import dev.kelp.csource.UnifiedDiff;
 import dev.kelp.arch.Arch;
 import dev.kelp.arch.SpecialSection;
 import dev.kelp.build.AffectedUnits;

@@ -1,5 +1,9 @@
 package dev.kelp.clones;
 
+import dev.kelp.csource.CScanner;
+import dev.kelp.csource.CEntity;
+import dev.kelp.csource.ScannedFile;
+import dev.kelp.csource.PatchedFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

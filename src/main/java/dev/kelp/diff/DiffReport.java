@@ -51,11 +51,10 @@ public final class DiffReport {
             n.put("section", f.section());
         }
         ArrayNode data = root.putArray("data");
-        for (String d : r.data()) {
-            int i = d.indexOf(": ");
+        for (IncludedData d : r.data()) {
             ObjectNode n = data.addObject();
-            n.put("name", d.substring(0, i));
-            n.put("reason", d.substring(i + 2));
+            n.put("name", d.name());
+            n.put("reason", d.reason());
         }
         root.put("sideband_records", r.sideBand());
         return root;

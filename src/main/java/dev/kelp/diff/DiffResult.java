@@ -12,12 +12,17 @@ import java.util.List;
  * @param added     functions present only in the patched object
  * @param problems  every reason the change cannot be live patched (outcome UNSUPPORTED)
  * @param included  every function of the output and why it is there
- * @param data      every data object of the output and why it is there ("name: reason")
+ * @param data      every data object of the output and why it is there
  * @param sideBand  number of side-band records (references to unchanged local symbols)
  * @param output    the output object (outcome CHANGED only), not yet written
  */
 public record DiffResult(Outcome outcome, List<String> changed, List<String> added, List<Problem> problems,
-        List<IncludedFunction> included, List<String> data, int sideBand, ElfFile output) {
+        List<IncludedFunction> included, List<IncludedData> data, int sideBand, ElfFile output) {
+
+    /** The variables the patch adds (not the fresh copies of per-call-site statics), in output order. */
+    public List<IncludedData> newData() {
+        return data.stream().filter(d -> d.kind() == IncludedData.Kind.NEW).toList();
+    }
 
     public enum Outcome {
         CHANGED("changed", 0), NO_CHANGE("no-change", 3), UNSUPPORTED("unsupported", 2);

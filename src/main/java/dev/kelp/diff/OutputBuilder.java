@@ -69,7 +69,7 @@ final class OutputBuilder {
     private final ArrayDeque<Piece> work = new ArrayDeque<>();
     private final SideBand sideBand = new SideBand();
     private final List<IncludedFunction> included = new ArrayList<>();
-    private final List<String> data = new ArrayList<>();
+    private final List<IncludedData> data = new ArrayList<>();
     private final Map<Symbol, Boolean> includedFunctions = new IdentityHashMap<>();
     /** Included functions in inclusion order (for a stable __mcount_loc). */
     private final List<Symbol> includedOrder = new ArrayList<>();
@@ -102,7 +102,7 @@ final class OutputBuilder {
         return included;
     }
 
-    List<String> data() {
+    List<IncludedData> data() {
         return data;
     }
 
@@ -166,7 +166,7 @@ final class OutputBuilder {
         return true;
     }
 
-    private void includeObject(Symbol obj, String reason) {
+    private void includeObject(Symbol obj, IncludedData.Kind kind, String usedBy) {
         if (outSym.containsKey(obj)) {
             return;
         }
@@ -179,7 +179,7 @@ final class OutputBuilder {
             end = s.size();
         }
         addPiece(s, start, end, obj.name());
-        data.add(obj.name() + ": " + reason);
+        data.add(new IncludedData(obj.name(), kind, usedBy, s.name()));
     }
 
     private Piece includeWholeSection(Section s, String owner) {
@@ -317,8 +317,7 @@ final class OutputBuilder {
                 external = orig;
             } else {
                 includeObject(sym, Names.isSpecialStatic(sym.name(), sym.section().name())
-                        ? "fresh copy of per-call-site static, used by " + piece.owner()
-                        : "new data, used by " + piece.owner());
+                        ? IncludedData.Kind.FRESH_STATIC : IncludedData.Kind.NEW, piece.owner());
             }
         } else {
             // a label without type (assembler): carry its section like anonymous data

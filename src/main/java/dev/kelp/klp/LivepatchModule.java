@@ -173,7 +173,7 @@ public final class LivepatchModule {
                 funcs.computeIfAbsent(sec, k -> new HashMap<>()).put(off, new String[] {name, Long.toString(sympos),
                         functionAt(elf, next)});
             }));
-            // where each klp_object's funcs pointer points: an array starts there, so the one before ends
+            // where each klp_object's funcs array starts: an array never runs into the next one
             Map<Section, java.util.Set<Long>> starts = new HashMap<>();
             pointers.forEach((sec, byOffset) -> byOffset.values().forEach(p -> {
                 Map<Long, String[]> array = funcs.get(p.section());
@@ -194,7 +194,7 @@ public final class LivepatchModule {
                         if (object == null) {
                             return;
                         }
-                        for (long off : entriesFrom(array, starts.get(p.section()), p.offset())) {
+                        for (long off : entriesFrom(array, p.offset(), starts.get(p.section()))) {
                             String[] f = array.get(off);
                             out.add(new PatchedFunction(object, f[0], Long.parseLong(f[1]), f[2]));
                         }
@@ -205,13 +205,13 @@ public final class LivepatchModule {
         /**
          * The klp_func entries of the array starting at {@code start}: evenly spaced entries (the
          * spacing is the struct size), up to the first gap or the start of another object's array
-         * (arrays of one entry sit one struct plus a terminator apart, which looks like a spacing).
+         * (two one-entry arrays in a row look like one array with twice the spacing).
          */
-        private static List<Long> entriesFrom(Map<Long, String[]> array, java.util.Set<Long> starts, long start) {
+        private static List<Long> entriesFrom(Map<Long, String[]> array, long start, java.util.Set<Long> starts) {
             List<Long> sorted = array.keySet().stream().filter(o -> o >= start).sorted().toList();
             List<Long> out = new ArrayList<>();
             out.add(start);
-            if (sorted.size() > 1 && !starts.contains(sorted.get(1))) {
+            if (sorted.size() > 1) {
                 long stride = sorted.get(1) - start;
                 for (long o = start + stride; array.containsKey(o) && !starts.contains(o); o += stride) {
                     out.add(o);

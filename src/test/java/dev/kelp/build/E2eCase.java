@@ -15,16 +15,20 @@ import java.util.stream.Stream;
  * ({@code case.properties}): the exit code {@code kelp build} must give, and for buildable
  * patches a shell probe that fails before the livepatch is loaded, passes while it is, and fails
  * after it is unloaded, plus the modules to load before ({@code load}) or after ({@code loadAfter})
- * the livepatch.
+ * the livepatch, and optionally the on-screen report ({@code summary}: its lines, separated by
+ * {@code |}, exactly).
+ * The system property {@code kelp.e2e.cases} (comma-separated names) restricts {@link #all()}.
  */
 record E2eCase(String name, Path patch, String description, int expect, String probe, List<String> load,
-        List<String> loadAfter) {
+        List<String> loadAfter, List<String> summary) {
 
     static final Path DIR = Path.of("src/test/resources/e2e-patches");
 
     static List<E2eCase> all() {
         try (Stream<Path> s = Files.list(DIR)) {
-            return s.filter(Files::isDirectory).sorted().map(E2eCase::read).toList();
+            List<String> only = list(System.getProperty("kelp.e2e.cases", ""));
+            return s.filter(Files::isDirectory).sorted().map(E2eCase::read)
+                    .filter(c -> only.isEmpty() || only.contains(c.name())).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -39,7 +43,9 @@ record E2eCase(String name, Path patch, String description, int expect, String p
         }
         return new E2eCase(dir.getFileName().toString(), dir.resolve("fix.patch").toAbsolutePath(),
                 p.getProperty("description"), Integer.parseInt(p.getProperty("expect")), p.getProperty("probe", ""),
-                list(p.getProperty("load", "")), list(p.getProperty("loadAfter", "")));
+                list(p.getProperty("load", "")), list(p.getProperty("loadAfter", "")),
+                p.getProperty("summary", "").isBlank() ? List.of()
+                        : Arrays.stream(p.getProperty("summary").split("\\|")).map(String::strip).toList());
     }
 
     private static List<String> list(String s) {

@@ -3,6 +3,8 @@ package dev.kelp.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kelp.elf.ElfFile;
+import dev.kelp.klp.LivepatchModule;
 import dev.kelp.qemu.LivepatchTest;
 import dev.kelp.qemu.TestReport;
 import dev.kelp.util.KelpException;
@@ -47,6 +49,16 @@ class KelpBuildE2ETest {
         assertThat(reportFile).isRegularFile();
         assertThat(report.objects()).as("every target object lists its functions").isNotEmpty()
                 .allSatisfy((object, funcs) -> assertThat(funcs).isNotEmpty());
+        LivepatchModule lp = LivepatchModule.read(ElfFile.read(ko));
+        report.objects().forEach((object, funcs) -> assertThat(lp.functions().stream()
+                .filter(f -> f.object().equals(object)).map(LivepatchModule.PatchedFunction::oldName))
+                .as("klp_funcs of %s in %s", object, ko.getFileName())
+                .containsExactlyInAnyOrderElementsOf(funcs.stream().filter(BuildReport.FunctionEntry::replaces)
+                        .map(BuildReport.FunctionEntry::name).toList()));
+        report.summaryLines().forEach(l -> System.err.println("report: " + l));
+        if (!c.summary().isEmpty()) {
+            assertThat(report.summaryLines()).as("on-screen report").containsExactlyElementsOf(c.summary());
+        }
         TestReport proof = LivepatchTest.run(LivepatchTest.Options.of(ko).withProbe(c.probe())
                 .withLoad(c.load().toArray(String[]::new)).withLoadAfter(c.loadAfter().toArray(String[]::new)),
                 System.err::println);

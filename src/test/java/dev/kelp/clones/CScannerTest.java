@@ -1,5 +1,9 @@
 package dev.kelp.clones;
 
+import dev.kelp.csource.CScanner;
+import dev.kelp.csource.CEntity;
+import dev.kelp.csource.ScannedFile;
+import dev.kelp.csource.PatchedFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kelp.util.Proc;

@@ -1,5 +1,8 @@
 package dev.kelp.clones;
 
+import dev.kelp.csource.CEntity;
+import dev.kelp.csource.UnifiedDiff;
+import dev.kelp.csource.Touch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;

@@ -1,5 +1,7 @@
 package dev.kelp.clones;
 
+import dev.kelp.csource.CScanner;
+import dev.kelp.csource.ScannedFile;
 import dev.kelp.util.Proc;
 import java.io.IOException;
 import java.nio.file.Files;

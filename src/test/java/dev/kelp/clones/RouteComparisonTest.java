@@ -1,5 +1,6 @@
 package dev.kelp.clones;
 
+import dev.kelp.csource.UnifiedDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 

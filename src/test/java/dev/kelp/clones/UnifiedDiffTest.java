@@ -1,5 +1,7 @@
 package dev.kelp.clones;
 
+import dev.kelp.csource.PatchedFile;
+import dev.kelp.csource.UnifiedDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,6 +1,7 @@
 package dev.kelp.diff;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
@@ -79,7 +80,10 @@ class FixtureDiffTest {
         List<OutputChecks.SideBandEntry> sb = OutputChecks.sideBand(ElfFile.read(out));
         assertThat(sb).extracting(OutputChecks.SideBandEntry::name).contains(origStaticOfF);
         // h's own static is new: carried in the output, not referenced in the original
-        assertThat(r.data()).anyMatch(d -> d.startsWith("calls.") && d.contains("new data"));
+        assertThat(r.newData()).singleElement().satisfies(d -> {
+            assertThat(d.name()).startsWith("calls.");
+            assertThat(d.usedBy()).isEqualTo("h");
+        });
     }
 
     private static String staticReferencedBy(ElfFile f, String function) {
@@ -126,7 +130,10 @@ class FixtureDiffTest {
         String patched = "static int extra[4] = {5, 6, 7, 8};\nint get(int i) { return i + extra[i & 3]; }\n";
         DiffResult r = diff(src, patched);
         assertThat(r.outcome()).isEqualTo(DiffResult.Outcome.CHANGED);
-        assertThat(r.data()).anyMatch(d -> d.startsWith("extra: new data"));
+        // never written, so gcc places it in .rodata
+        assertThat(r.newData()).extracting(IncludedData::name, IncludedData::kind, IncludedData::usedBy, IncludedData::section)
+                .containsExactly(tuple("extra", IncludedData.Kind.NEW, "get", ".rodata.extra"));
+        assertThat(r.data().get(0)).hasToString("extra: new data, used by get");
         Path out = write(r);
         assertThat(ElfFile.read(out).symbols()).anyMatch(s -> s.name().equals("extra") && s.section() != null);
     }
@@ -206,7 +213,8 @@ class FixtureDiffTest {
                 + "\t\t__warned = 1;\n\t\tprintk(\"once %d\\n\", x);\n\t}\n\treturn x;\n}\n";
         DiffResult r = diff(src, src.replace("once %d", "only once %d"));
         assertThat(r.changed()).containsExactly("f");
-        assertThat(r.data()).anyMatch(d -> d.startsWith("__warned") && d.contains("fresh copy"));
+        assertThat(r.data()).anyMatch(d -> d.name().startsWith("__warned") && d.kind() == IncludedData.Kind.FRESH_STATIC);
+        assertThat(r.newData()).as("a fresh copy is not data the patch adds").isEmpty();
         Path out = write(r);
         assertThat(OutputChecks.sideBand(ElfFile.read(out))).noneMatch(e -> e.name().startsWith("__warned"));
     }

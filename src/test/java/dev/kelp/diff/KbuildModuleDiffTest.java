@@ -87,7 +87,7 @@ class KbuildModuleDiffTest {
         assertThat(OutputChecks.mcountEntries(idx)).contains("kmod_helper", "kmod_work");
         List<String> sideBand = OutputChecks.sideBand(e).stream().map(OutputChecks.SideBandEntry::name).toList();
         assertThat(sideBand).contains("kmod_key", "kmod_lock", "counter");
-        assertThat(r.data()).anyMatch(d -> d.startsWith("__UNIQUE_ID_ddebug") && d.contains("fresh copy"));
+        assertThat(r.data()).anyMatch(d -> d.name().startsWith("__UNIQUE_ID_ddebug") && d.kind() == IncludedData.Kind.FRESH_STATIC);
         for (Symbol s : e.symbols()) {
             assertThat(s.isSection() && s.isUndefined()).isFalse();
         }

@@ -1,4 +1,4 @@
-package dev.kelp.clones;
+package dev.kelp.csource;
 
 /**
  * A token of C code as the light scanner sees it. Comments never become tokens; a whole

@@ -1,4 +1,4 @@
-package dev.kelp.clones;
+package dev.kelp.csource;
 
 import dev.kelp.util.KelpException;
 import java.util.ArrayList;
@@ -77,7 +77,7 @@ public record PatchedFile(String path, String oldText, String newText, List<Loca
         return best;
     }
 
-    static List<String> lines(String text) {
+    public static List<String> lines(String text) {
         List<String> l = new ArrayList<>(Arrays.asList(text.split("\n", -1)));
         if (!l.isEmpty() && l.get(l.size() - 1).isEmpty()) {
             l.remove(l.size() - 1);

@@ -1,4 +1,4 @@
-package dev.kelp.clones;
+package dev.kelp.csource;
 
 import dev.kelp.util.KelpException;
 import java.util.ArrayList;

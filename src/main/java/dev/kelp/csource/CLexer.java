@@ -1,4 +1,4 @@
-package dev.kelp.clones;
+package dev.kelp.csource;
 
 import java.util.ArrayList;
 import java.util.List;
