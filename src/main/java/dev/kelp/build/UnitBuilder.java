@@ -51,7 +51,7 @@ public final class UnitBuilder {
         CompletableFuture<Void> patched = CompletableFuture.runAsync(() -> {
             Proc.Result r = tree.kbuild().makeObjects(work.objDir(), jobs, objects).run();
             if (!r.ok()) {
-                throw new KelpException("the patched source does not compile:\n" + compilerErrors(r));
+                throw new KelpException(failingSources(r, units) + ": the patched source does not compile:\n" + compilerErrors(r));
             }
             copy(work.objDir(), objects, out.resolve("patched"));
         });
@@ -97,6 +97,26 @@ public final class UnitBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static final java.util.regex.Pattern ERROR_AT = java.util.regex.Pattern.compile("^(?:\\.\\./)?(\\S+?):\\d+(?::\\d+)?: (?:fatal )?error: ");
+
+    /**
+     * The files the compiler's errors point at (a header, maybe), else the units being built:
+     * what the user has to look at, on the message's first line.
+     */
+    static String failingSources(Proc.Result r, List<KbuildUnits.Unit> units) {
+        java.util.Set<String> files = new java.util.LinkedHashSet<>();
+        for (String line : (r.stderr() + "\n" + r.stdout()).split("\n")) {
+            java.util.regex.Matcher m = ERROR_AT.matcher(line);
+            if (m.find()) {
+                files.add(m.group(1));
+            }
+        }
+        if (files.isEmpty()) {
+            units.forEach(u -> files.add(u.source()));
+        }
+        return String.join(", ", files);
     }
 
     /** The compiler's messages (paths relative to the kernel tree), without make's own noise. */

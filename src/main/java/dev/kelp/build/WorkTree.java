@@ -81,7 +81,7 @@ public final class WorkTree implements AutoCloseable {
                     TreeCache.deleteTree(stale);
                 }
             }
-            Proc.of("cp", "-a", tree.prepDir().toString(), objDir.toString()).check("copying the build dir into " + objDir);
+            Proc.of("cp", "-a", tree.prepDir().toString(), objDir.toString()).verbose(tree.kbuild().verbose()).check("copying the build dir into " + objDir);
         } catch (IOException e) {
             close();
             throw new UncheckedIOException(e);
@@ -120,7 +120,7 @@ public final class WorkTree implements AutoCloseable {
                         .forEach(p -> cmd.add(p.toString()));
             }
             cmd.add(tmp + "/");
-            Proc.of(cmd).check("linking the source into " + tmp);
+            Proc.of(cmd).verbose(tree.kbuild().verbose()).check("linking the source into " + tmp);
             Files.move(tmp, srcDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -176,6 +176,7 @@ public final class WorkTree implements AutoCloseable {
      */
     public void apply(List<Path> patches) {
         int n = 0;
+        List<Path> applied = new ArrayList<>();
         for (Path patch : patches) {
             if (slot != null) {
                 slot.markDirty(pathsNamedBy(patch));
@@ -183,10 +184,12 @@ public final class WorkTree implements AutoCloseable {
             Path rej = dir.resolve("rejects-" + (n++) + ".rej");
             deleteIfExists(rej);
             Proc.Result r = Proc.of("patch", "-p1", "--batch", "--forward", "--no-backup-if-mismatch",
-                    "--reject-file=" + rej, "-d", srcDir.toString(), "-i", patch.toAbsolutePath().toString()).run();
+                    "--reject-file=" + rej, "-d", srcDir.toString(), "-i", patch.toAbsolutePath().toString())
+                    .verbose(tree.kbuild().verbose()).run();
             if (!r.ok()) {
-                throw new KelpException(describeFailure(patch, r.stdout() + r.stderr(), rej), KelpException.ERROR, null);
+                throw new KelpException(describeFailure(patch, applied, r.stdout() + r.stderr(), rej), KelpException.ERROR, null);
             }
+            applied.add(patch);
         }
     }
 
@@ -231,7 +234,8 @@ public final class WorkTree implements AutoCloseable {
         }
     }
 
-    static String describeFailure(Path patch, String output, Path rej) {
+    /** {@code applied}: the patches before this one, which it is applied on top of. */
+    static String describeFailure(Path patch, List<Path> applied, String output, Path rej) {
         String file = null;
         List<String> failed = new ArrayList<>();
         String other = null;
@@ -252,7 +256,8 @@ public final class WorkTree implements AutoCloseable {
                 other = "it is malformed: " + line.strip();
             }
         }
-        StringBuilder msg = new StringBuilder("patch " + patch + " does not apply to this kernel's source: ");
+        StringBuilder msg = new StringBuilder("patch " + patch + " does not apply to this kernel's source"
+                + (applied.isEmpty() ? "" : " after " + String.join(", ", applied.stream().map(Path::toString).toList())) + ": ");
         if (!failed.isEmpty()) {
             msg.append(String.join(", ", failed)).append(" failed");
             String hunks = TreeCache.readIfExists(rej).orElse("").strip();

@@ -74,6 +74,16 @@ class UnitBuilderTest {
     }
 
     @Test
+    void aLaterPatchThatDoesNotApplyNamesThePatchesBeforeIt(@TempDir Path dir) throws Exception {
+        Path first = E2eCase.DIR.resolve("cmdline-string/fix.patch");
+        // the same change again: it finds its own result already there
+        try (WorkTree wt = WorkTree.create(TestTrees.prepared(), false)) {
+            assertThatThrownBy(() -> wt.apply(List.of(first, first))).isInstanceOf(KelpException.class)
+                    .hasMessageStartingWith("patch " + first + " does not apply to this kernel's source after " + first + ": ");
+        }
+    }
+
+    @Test
     void aPatchedSourceThatDoesNotCompileShowsTheCompilerError(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("typo.patch");
         Files.writeString(bad, """
@@ -93,7 +103,7 @@ class UnitBuilderTest {
             wt.apply(List.of(bad));
             var unit = KbuildUnits.load(tree).bySource("fs/proc/cmdline.c").orElseThrow();
             assertThatThrownBy(() -> UnitBuilder.build(wt, List.of(unit), 2, dir.resolve("out")))
-                    .hasMessageStartingWith("the patched source does not compile:")
+                    .hasMessageStartingWith("fs/proc/cmdline.c: the patched source does not compile:")
                     .hasMessageContaining("\nfs/proc/cmdline.c:10:26: error: expected ';' before 'return'").hasMessageNotContaining("make[");
         }
     }
