@@ -1,25 +1,23 @@
 package dev.kelp.build;
 
+import dev.kelp.csource.UnifiedDiff;
 import dev.kelp.util.KelpException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A unified diff as {@code git format-patch} or {@code diff -u} writes it, read far enough to know
  * which files it touches (paths relative to the kernel tree, after stripping the {@code a/}
- * {@code b/} component like {@code patch -p1}). Hunks are counted, not trusted to end at a
- * {@code ---} line, because a removed line may itself start with {@code --}.
+ * {@code b/} component like {@code patch -p1}): a summary of {@link UnifiedDiff}, which counts
+ * hunk lines rather than trusting a {@code ---} line to start the next file.
  *
  * @param file  the patch file
  * @param files the touched files, in patch order
  */
 public record PatchFile(Path file, List<FileChange> files) {
-    private static final Pattern HUNK = Pattern.compile("^@@ -(\\d+)(?:,(\\d+))? \\+(\\d+)(?:,(\\d+))? @@.*");
 
     /**
      * One file's change.
@@ -50,77 +48,25 @@ public record PatchFile(Path file, List<FileChange> files) {
     }
 
     static PatchFile parse(Path file, List<String> lines) {
+        UnifiedDiff diff = UnifiedDiff.parse(file.toString(), String.join("\n", lines));
         List<FileChange> changes = new ArrayList<>();
-        int i = 0;
-        while (i < lines.size()) {
-            String line = lines.get(i);
-            if (line.startsWith("--- ") && i + 1 < lines.size() && lines.get(i + 1).startsWith("+++ ")) {
-                String oldPath = pathOf(lines.get(i).substring(4));
-                String newPath = pathOf(lines.get(i + 1).substring(4));
-                i += 2;
-                int hunks = 0;
-                while (i < lines.size()) {
-                    Matcher h = HUNK.matcher(lines.get(i));
-                    if (!h.matches()) {
-                        break;
-                    }
-                    hunks++;
-                    int oldCount = h.group(2) == null ? 1 : Integer.parseInt(h.group(2));
-                    int newCount = h.group(4) == null ? 1 : Integer.parseInt(h.group(4));
-                    i++;
-                    while ((oldCount > 0 || newCount > 0) && i < lines.size()) {
-                        String body = lines.get(i);
-                        char c = body.isEmpty() ? ' ' : body.charAt(0);
-                        if (c == ' ') {
-                            oldCount--;
-                            newCount--;
-                        } else if (c == '-') {
-                            oldCount--;
-                        } else if (c == '+') {
-                            newCount--;
-                        } else if (c != '\\') {
-                            throw new KelpException(file + ":" + (i + 1) + ": malformed hunk (unexpected line '"
-                                    + abbreviate(body) + "'): is the patch truncated or edited by hand?");
-                        }
-                        i++;
-                    }
-                    if (oldCount > 0 || newCount > 0) {
-                        throw new KelpException(file + ": the last hunk of " + newPath + " is truncated");
-                    }
-                    while (i < lines.size() && lines.get(i).startsWith("\\")) {
-                        i++;
-                    }
-                }
-                if (hunks == 0) {
-                    throw new KelpException(file + ":" + i + ": no hunk after the header of " + newPath);
-                }
-                boolean created = oldPath == null;
-                boolean deleted = newPath == null;
-                if (created && deleted) {
-                    throw new KelpException(file + ": a file header names /dev/null twice");
-                }
-                changes.add(new FileChange(deleted ? oldPath : newPath, created, deleted, hunks));
-            } else {
-                i++;
+        for (UnifiedDiff.FileDiff f : diff.files()) {
+            String oldPath = stripFirst(f.oldPath());
+            String newPath = stripFirst(f.newPath());
+            if (oldPath == null && newPath == null) {
+                throw new KelpException(file + ": a file header names /dev/null twice");
             }
-        }
-        if (changes.isEmpty()) {
-            throw new KelpException(file + ": not a unified diff (no '--- a/FILE' / '+++ b/FILE' header found)");
+            changes.add(new FileChange(newPath == null ? oldPath : newPath, oldPath == null, newPath == null, f.hunks().size()));
         }
         return new PatchFile(file, List.copyOf(changes));
     }
 
-    /** The tree path of a ---/+++ header: the first component stripped (-p1), a timestamp dropped. */
-    private static String pathOf(String header) {
-        String p = header.split("\t", 2)[0].strip();
-        if (p.equals("/dev/null")) {
+    /** The tree path of a ---/+++ header path: the first component stripped, like patch -p1. */
+    private static String stripFirst(String p) {
+        if (p == null) {
             return null;
         }
         int slash = p.indexOf('/');
         return slash < 0 ? p : p.substring(slash + 1);
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 60) + "…";
     }
 }

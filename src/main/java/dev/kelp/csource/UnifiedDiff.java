@@ -84,7 +84,7 @@ public record UnifiedDiff(List<FileDiff> files) {
         while (o < oldCount || n < newCount) {
             if (i >= lines.length) {
                 throw new KelpException(name + ":" + (at + 1) + ": hunk ends early (expected " + oldCount + " old and "
-                        + newCount + " new lines)");
+                        + newCount + " new lines): is the patch truncated or edited by hand?");
             }
             String l = lines[i++];
             if (l.startsWith("\\")) {

@@ -38,8 +38,8 @@ class PatchFileTest {
     @Test
     void notADiffIsNamed() {
         assertThatThrownBy(() -> PatchFile.parse(Path.of("notes.txt"), List.of("hello")))
-                .hasMessage("notes.txt: not a unified diff (no '--- a/FILE' / '+++ b/FILE' header found)");
+                .hasMessage("notes.txt: not a unified diff (no '--- a/…' / '+++ b/…' file header found)");
         assertThatThrownBy(() -> PatchFile.parse(Path.of("t.patch"), List.of("--- a/x.c", "+++ b/x.c", "@@ -1,2 +1,2 @@", " a")))
-                .hasMessage("t.patch: the last hunk of x.c is truncated");
+                .hasMessage("t.patch:3: hunk ends early (expected 2 old and 2 new lines): is the patch truncated or edited by hand?");
     }
 }
