@@ -37,6 +37,33 @@ public final class AffectedUnits {
     public record Ignored(String path, String reason) {
     }
 
+    /** A touched file that cannot be live patched, and why. */
+    public record Refused(String path, String reason) {
+    }
+
+    /**
+     * Exit 2 (refused files) or 3 (no unit affected), decided before any unit is built; carries
+     * what the report says about each touched file.
+     */
+    public static final class Stopped extends KelpException {
+        private final transient List<Refused> refused;
+        private final transient List<Ignored> ignored;
+
+        Stopped(String message, int exitCode, List<Refused> refused, List<Ignored> ignored) {
+            super(message, exitCode, null);
+            this.refused = List.copyOf(refused);
+            this.ignored = List.copyOf(ignored);
+        }
+
+        public List<Refused> refused() {
+            return refused;
+        }
+
+        public List<Ignored> ignored() {
+            return ignored;
+        }
+    }
+
     /**
      * The result.
      *
@@ -71,7 +98,7 @@ public final class AffectedUnits {
     /**
      * Computes the affected units of {@code patches} (applied in order) in {@code tree}.
      *
-     * @throws KelpException exit 2 listing every refused file; exit 3 when no unit is affected
+     * @throws Stopped exit 2 listing every refused file; exit 3 when no unit is affected
      */
     public static Result compute(PreparedTree tree, List<PatchFile> patches) {
         return compute(tree.srcDir(), () -> KbuildUnits.load(tree), units -> IncludeScanner.cached(
@@ -93,16 +120,16 @@ public final class AffectedUnits {
                 touched.putIfAbsent(c.path(), c);
             }
         }
-        List<String> early = new ArrayList<>();
+        List<Refused> early = new ArrayList<>();
         for (String path : touched.keySet()) {
-            RefusalRules.refusal(path).ifPresent(r -> early.add(path + ": " + r));
+            RefusalRules.refusal(path).ifPresent(r -> early.add(new Refused(path, r)));
         }
         if (!early.isEmpty()) {
-            throw refused(early);
+            throw refused(early, inert(touched.keySet()));
         }
         checkFilesExist(srcDir, touched.values());
         KbuildUnits units = unitsSource.get();
-        List<String> refusals = new ArrayList<>();
+        List<Refused> refusals = new ArrayList<>();
         List<Ignored> ignored = new ArrayList<>();
         Map<String, Affected> affected = new LinkedHashMap<>();
         Set<String> includedFiles = new LinkedHashSet<>();
@@ -110,39 +137,39 @@ public final class AffectedUnits {
             String path = c.path();
             Optional<String> refusal = RefusalRules.refusal(path);
             if (refusal.isPresent()) {
-                refusals.add(path + ": " + refusal.get());
+                refusals.add(new Refused(path, refusal.get()));
             } else if (RefusalRules.isInert(path)) {
                 ignored.add(new Ignored(path, "not kernel code"));
             } else if (c.deleted() && (c.isC() || c.isHeader())) {
-                refusals.add(path + ": deleting a source file cannot be live patched (the running kernel keeps its"
-                        + " code); change the functions that use it instead");
+                refusals.add(new Refused(path, "deleting a source file cannot be live patched (the running kernel keeps its"
+                        + " code); change the functions that use it instead"));
             } else if (c.isC()) {
                 Optional<KbuildUnits.Unit> unit = units.bySource(path);
                 if (unit.isPresent()) {
                     affected.put(path, new Affected(unit.get(), "patched"));
                 } else if (c.created()) {
-                    refusals.add(path + ": a new C file is not built by the running kernel's Makefiles;"
-                            + " put new functions into an existing file");
+                    refusals.add(new Refused(path, "a new C file is not built by the running kernel's Makefiles;"
+                            + " put new functions into an existing file"));
                 } else {
                     includedFiles.add(path); // may be #included by a unit; else not built with this config
                 }
             } else if (c.isHeader() || path.endsWith(".inc")) {
                 includedFiles.add(path);
             } else {
-                refusals.add(path + ": not C source or a header: kelp cannot tell what it changes in the kernel");
+                refusals.add(new Refused(path, "not C source or a header: kelp cannot tell what it changes in the kernel"));
             }
         }
         if (!refusals.isEmpty()) {
-            throw refused(refusals);
+            throw refused(refusals, ignored);
         }
         List<Affected> skipped = new ArrayList<>();
         if (!includedFiles.isEmpty()) {
             includers(srcDir, scannerFor.apply(units), units, includedFiles, affected, skipped, ignored);
         }
         if (affected.isEmpty()) {
-            throw new KelpException("no unit of this kernel is affected: "
+            throw new Stopped("no unit of this kernel is affected: "
                     + String.join("; ", ignored.stream().map(i -> i.path() + ": " + i.reason()).toList()),
-                    KelpException.NO_CHANGE, null);
+                    KelpException.NO_CHANGE, List.of(), ignored);
         }
         return new Result(List.copyOf(affected.values()), List.copyOf(ignored), List.copyOf(skipped));
     }
@@ -162,9 +189,16 @@ public final class AffectedUnits {
         }
     }
 
-    private static KelpException refused(List<String> refusals) {
-        return new KelpException("cannot live patch " + (refusals.size() == 1 ? "this change" : "these changes") + ": "
-                + String.join("; ", refusals), KelpException.UNSUPPORTED, null);
+    private static Stopped refused(List<Refused> refusals, List<Ignored> ignored) {
+        return new Stopped("cannot live patch " + (refusals.size() == 1 ? "this change" : "these changes") + ": "
+                + String.join("; ", refusals.stream().map(r -> r.path() + ": " + r.reason()).toList()),
+                KelpException.UNSUPPORTED, refusals, ignored);
+    }
+
+    /** The touched files that are not kernel code (documentation …), known without the unit database. */
+    private static List<Ignored> inert(java.util.Collection<String> paths) {
+        return paths.stream().filter(p -> RefusalRules.refusal(p).isEmpty() && RefusalRules.isInert(p))
+                .map(p -> new Ignored(p, "not kernel code")).toList();
     }
 
     private static void includers(Path srcDir, IncludeScanner scanner, KbuildUnits units, Set<String> files,

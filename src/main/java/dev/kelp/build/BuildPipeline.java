@@ -75,7 +75,13 @@ public final class BuildPipeline {
         PreparedTree tree = new TreeCache(req.cacheRoot(), progress).prepare(target, req.verbose());
         t = stage("kernel tree " + target.release() + " ready in " + tree.srcDir(), t);
 
-        AffectedUnits.Result affected = AffectedUnits.compute(tree, patches);
+        AffectedUnits.Result affected;
+        try {
+            affected = AffectedUnits.compute(tree, patches);
+        } catch (AffectedUnits.Stopped e) {
+            reportSink.accept(BuildReport.stopped(target, e));
+            throw e;
+        }
         SourceTouches touches = SourceTouches.of(tree.srcDir(), req.patches());
         t = stage("affected units: " + describe(affected), t);
 
@@ -113,8 +119,17 @@ public final class BuildPipeline {
                                 : " (the patched sources compile to the same code)") + "; no module written",
                         KelpException.NO_CHANGE, null);
             }
-            checkLocalizedUnused(diffs);
-            LivepatchModel model = model(req, diffs);
+            LivepatchModel model;
+            try {
+                checkLocalizedUnused(diffs);
+                model = model(req, diffs);
+            } catch (KelpException e) {
+                // refused across units after the report said "built": it must say what the exit code says
+                if (e.exitCode() == KelpException.UNSUPPORTED) {
+                    reportSink.accept(report.withOutcome(BuildReport.UNSUPPORTED));
+                }
+                throw e;
+            }
             List<Path> objects = diffs.stream().flatMap(d -> d.patchObject().stream()).toList();
             ModuleLinker.LinkedModule linked = ModuleLinker.link(headers, model, objects, work.dir().resolve("module"), req.verbose());
             t = stage("linked " + linked.ko().getFileName() + " against " + target.headersDir(), t);

@@ -1,6 +1,7 @@
 package dev.kelp.build;
 
 import dev.kelp.diff.IncludedData;
+import dev.kelp.util.KelpException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,12 +13,19 @@ import java.util.Map;
  * full with --report.
  *
  * @param kernel  the target release
+ * @param outcome {@link #BUILT} (the module is written: a later error removes the report),
+ *                {@link #NO_CHANGE} (exit 3) or {@link #UNSUPPORTED} (exit 2)
  * @param units   each affected unit with its reason and diff outcome
  * @param objects target object → its functions
  * @param data    target object → its data objects (new variables, fresh copies of per-call-site statics)
+ * @param refused touched files that cannot be live patched, and why (exit 2 before any unit is built)
+ * @param ignored touched files that affect no unit, and why (documentation, not built with this config …)
  */
-public record BuildReport(String kernel, List<UnitEntry> units, Map<String, List<FunctionEntry>> objects,
-        Map<String, List<DataEntry>> data) {
+public record BuildReport(String kernel, String outcome, List<UnitEntry> units, Map<String, List<FunctionEntry>> objects,
+        Map<String, List<DataEntry>> data, List<AffectedUnits.Refused> refused, List<AffectedUnits.Ignored> ignored) {
+    public static final String BUILT = "built";
+    public static final String NO_CHANGE = "no_change";
+    public static final String UNSUPPORTED = "unsupported";
 
     /** One unit: its object, final object, why it was built, and what the diff found. */
     public record UnitEntry(String object, String finalObject, String reason, String outcome, List<String> problems) {
@@ -64,7 +72,20 @@ public record BuildReport(String kernel, List<UnitEntry> units, Map<String, List
                         .add(new DataEntry(x.name(), x.kind().label(), x.usedBy(), u.object()));
             }
         }
-        return new BuildReport(target.release(), List.copyOf(units.values()), objects, data);
+        String outcome = diffs.stream().anyMatch(d -> !d.problems().isEmpty()) ? UNSUPPORTED
+                : diffs.stream().anyMatch(d -> d.kind() == UnitDiffer.Kind.CHANGED) ? BUILT : NO_CHANGE;
+        return new BuildReport(target.release(), outcome, List.copyOf(units.values()), objects, data, List.of(),
+                affected.ignored());
+    }
+
+    BuildReport withOutcome(String newOutcome) {
+        return new BuildReport(kernel, newOutcome, units, objects, data, refused, ignored);
+    }
+
+    /** The report of a run stopped before any unit was built: refused files (exit 2) or no unit affected (exit 3). */
+    static BuildReport stopped(Target target, AffectedUnits.Stopped s) {
+        return new BuildReport(target.release(), s.exitCode() == KelpException.UNSUPPORTED ? UNSUPPORTED : NO_CHANGE, List.of(),
+                Map.of(), Map.of(), s.refused(), s.ignored());
     }
 
     /**

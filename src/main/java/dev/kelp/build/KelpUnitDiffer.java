@@ -73,15 +73,17 @@ public final class KelpUnitDiffer implements UnitDiffer {
                 break;
         }
         ElfFile out = r.output();
-        LivepatchModel.Callbacks callbacks = exportCallbacks(out, object, unit);
+        Map<String, String> callbackKinds = new HashMap<>();
+        LivepatchModel.Callbacks callbacks = exportCallbacks(out, object, unit, callbackKinds);
         UnitContext ctx = new UnitContext(unit.source(), localNames(orig));
         KernelSymbols db = symbols.apply(release);
         List<ChangedFunction> functions = new ArrayList<>();
         for (IncludedFunction f : r.included()) {
             boolean replaces = f.alias() != null;
             long sympos = replaces ? sympos(db, object, f.name(), ctx, unit) : 0;
-            functions.add(new ChangedFunction(f.name(), sympos, replaces ? f.alias() : f.name(),
-                    SourceTouches.cloneReason(f.name(), f.reason()), replaces));
+            String kind = replaces ? null : callbackKinds.get(f.name());
+            String why = kind != null ? callbackLabel(kind) : SourceTouches.cloneReason(f.name(), f.reason());
+            functions.add(new ChangedFunction(f.name(), sympos, replaces ? f.alias() : f.name(), why, replaces));
         }
         List<String> localized = unit.modules().size() > 1 ? localizeNewGlobals(out, r) : List.of();
         String copy = unit.modules().size() > 1 ? "@" + object : "";
@@ -154,8 +156,14 @@ public final class KelpUnitDiffer implements UnitDiffer {
      * kpatch-macros.h callbacks: each {@code .kpatch.callbacks.KIND} record names its function
      * through the relocation at the record's start. The function (usually static) gets a global
      * alias for the glue's {@code klp_callbacks}; the section is dropped (the glue registers them).
+     * {@code kinds} gets each callback function's kind ({@code pre_patch} …): the report names it by it.
      */
-    static LivepatchModel.Callbacks exportCallbacks(ElfFile out, String object, KbuildUnits.Unit unit) {
+    /** "pre_patch" → "pre-patch callback": what the report says a callback function is there for. */
+    static String callbackLabel(String kind) {
+        return kind.replace('_', '-') + " callback";
+    }
+
+    static LivepatchModel.Callbacks exportCallbacks(ElfFile out, String object, KbuildUnits.Unit unit, Map<String, String> kinds) {
         Map<String, String> byKind = new HashMap<>();
         List<Section> drop = new ArrayList<>();
         for (Section s : List.copyOf(out.sections())) {
@@ -180,6 +188,7 @@ public final class KelpUnitDiffer implements UnitDiffer {
                         throw new KelpException(unit.source() + ": two " + kind + " callbacks: livepatch allows one of each"
                                 + " kind per object; merge them into one function", KelpException.UNSUPPORTED, null);
                     }
+                    kinds.put(fn.name(), kind);
                     out.symtab().add(new Symbol(alias).setBind(Elf.STB_GLOBAL).setType(Elf.STT_FUNC).setValue(fn.value())
                             .setSize(fn.size()).setSection(fn.section()));
                 }

@@ -26,7 +26,7 @@ public final class KlpModuleConverter implements KlpConverter {
         ElfFile elf = ElfFile.read(linked.ko());
         try {
             dev.kelp.klp.KlpConverter.convert(elf, new DatabaseOracle(symbols.apply(target.release())),
-                    dev.kelp.klp.KlpConverter.Options.defaults());
+                    dev.kelp.klp.KlpConverter.Options.defaults().withMissingHint(missingHint(target.release())));
         } catch (KelpException e) {
             throw inBuildTerms(e, linked.ko(), out);
         }
@@ -40,6 +40,16 @@ public final class KlpModuleConverter implements KlpConverter {
         }
         elf.write(out);
         return out;
+    }
+
+    /**
+     * kelp build reads every module installed for the release itself, so a name none defines is
+     * not in this kernel, or in a module that is not installed under /lib/modules/RELEASE.
+     */
+    static String missingHint(String release) {
+        return "the patch uses a function or variable this kernel does not have (check the name; was the patch"
+                + " written for another kernel version?), or one of a module not installed in /lib/modules/" + release
+                + " (not part of the linux-image package, e.g. an out-of-tree or DKMS module: install it and build again)";
     }
 
     /**

@@ -51,10 +51,17 @@ public final class TreeCache {
 
     private final Path root;
     private final Consumer<String> log;
+    private final String pahole;
 
     public TreeCache(Path root, Consumer<String> log) {
+        this(root, log, "pahole");
+    }
+
+    /** {@code pahole}: the program configuring a BTF kernel needs (a test names one that does not exist). */
+    TreeCache(Path root, Consumer<String> log, String pahole) {
         this.root = root.toAbsolutePath().normalize();
         this.log = log;
+        this.pahole = pahole;
     }
 
     /** {@code $KELP_CACHE}, else {@code $XDG_CACHE_HOME/kelp}, else {@code ~/.cache/kelp}. */
@@ -83,7 +90,6 @@ public final class TreeCache {
     public PreparedTree prepare(Target target, boolean verbose) {
         target.checkCompiler();
         target.checkSourcePackage();
-        checkPahole(target);
         if (Files.isDirectory(target.source())) {
             // before copying a whole tree into the cache: is it a kernel source, and this kernel's version?
             if (!Files.isRegularFile(target.source().resolve("Makefile"))) {
@@ -95,6 +101,11 @@ public final class TreeCache {
         String srcKey = sourceKey(target.source());
         Path entry = root.resolve("trees").resolve(srcKey);
         Path src = entry.resolve("linux");
+        String buildKey = buildKey(srcKey, target);
+        if (!Files.exists(entry.resolve("ready-" + buildKey))) {
+            // only olddefconfig needs pahole: a warm cache builds without it; asked before minutes of unpacking
+            checkPahole(target);
+        }
         withLock(root.resolve("trees").resolve(srcKey + ".lock"), () -> {
             if (!Files.isDirectory(src)) {
                 materialize(target.source(), entry, src, verbose);
@@ -102,7 +113,6 @@ public final class TreeCache {
             return null;
         });
         target.checkSourceVersion(src);
-        String buildKey = buildKey(srcKey, target);
         Path compat = entry.resolve("include-" + buildKey);
         KpatchCompat.install(compat);
         Kbuild kbuild = new Kbuild(target, compat, verbose);
@@ -153,12 +163,12 @@ public final class TreeCache {
         write(tree.root().resolve("ready-" + tree.buildKey()), "prepared in " + (System.nanoTime() - t0) / 1_000_000 + " ms\n");
     }
 
-    private static void checkPahole(Target target) {
+    private void checkPahole(Target target) {
         if (!target.config().isSet("CONFIG_DEBUG_INFO_BTF")) {
             return;
         }
         try {
-            Proc.of("pahole", "--version").run();
+            Proc.of(pahole, "--version").run();
         } catch (KelpException e) {
             throw new KelpException("kernel " + target.release() + " has CONFIG_DEBUG_INFO_BTF=y, and without pahole"
                     + " 'make olddefconfig' drops its PAHOLE_* options: install it with 'apt-get install dwarves'");

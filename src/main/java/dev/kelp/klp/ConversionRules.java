@@ -33,10 +33,12 @@ final class ConversionRules {
 
     private final SymbolOracle oracle;
     private final Map<String, Annotations.Pin> pins;
+    private final String missingHint;
 
-    ConversionRules(SymbolOracle oracle, Map<String, Annotations.Pin> pins) {
+    ConversionRules(SymbolOracle oracle, Map<String, Annotations.Pin> pins, String missingHint) {
         this.oracle = oracle;
         this.pins = pins;
+        this.missingHint = missingHint;
     }
 
     /** The decision for all references to the undefined symbol {@code name}. */
@@ -138,8 +140,7 @@ final class ConversionRules {
         List<String> objects = oracle.objectsDefining(name);
         if (objects.isEmpty()) {
             return Optional.of(new Decision.Refuse("not exported and not defined in vmlinux or any module of "
-                    + oracle.origin() + "; check the name, or give the target's modules (--modules DIR) if a module"
-                    + " defines it"));
+                    + oracle.origin() + "; " + missingHint));
         }
         if (objects.size() > 1) {
             String all = objects.stream().map(o -> o + " (" + list(oracle.candidates(o, name)) + ")")

@@ -37,10 +37,25 @@ public final class KlpConverter {
     /**
      * @param defaultObject object for side-band records that name none and whose symbol is
      *                      defined in several objects (null: refuse them)
+     * @param missingHint   what the user can do about a symbol no object defines, after
+     *                      "not exported and not defined in vmlinux or any module of ORIGIN; ":
+     *                      the caller knows where the symbols came from and which options it has
      */
-    public record Options(String defaultObject) {
+    public record Options(String defaultObject, String missingHint) {
+        /** {@code kelp convert}'s hint: its user chooses the symbol sources. */
+        public static final String CONVERT_MISSING_HINT = "check the name, or give the target's modules (--modules DIR)"
+                + " if a module defines it";
+
+        public Options(String defaultObject) {
+            this(defaultObject, CONVERT_MISSING_HINT);
+        }
+
         public static Options defaults() {
             return new Options(null);
+        }
+
+        public Options withMissingHint(String hint) {
+            return new Options(defaultObject, hint);
         }
     }
 
@@ -105,7 +120,7 @@ public final class KlpConverter {
         staging.addAll(annotations.tables());
         staging.addAll(sideBand.staging());
 
-        ConversionRules rules = new ConversionRules(oracle, annotations.pins());
+        ConversionRules rules = new ConversionRules(oracle, annotations.pins(), options.missingHint());
         Plan plan = new Plan();
         planOrdinary(rules, staging, plan);
         planSideBand(rules, sideBand, plan);

@@ -116,6 +116,9 @@ class BuildOutputsTest {
                 .satisfies(e -> assertThat(exitCode(e)).isEqualTo(KelpException.ERROR))
                 .hasMessageStartingWith("undef.ko not written: kelp_no_such_function: not exported and not defined in vmlinux"
                         + " or any module of ")
+                .hasMessageEndingWith("; " + KlpModuleConverter.missingHint(Target.discover(Optional.empty(), Optional.empty())
+                        .release()))
+                .hasMessageNotContaining("--modules")
                 .hasMessageNotContaining("\n");
         assertThat(out).doesNotExist();
         // the report was written when the diffs were known; it must not describe a module that does not exist
@@ -135,6 +138,96 @@ class BuildOutputsTest {
                         + " no module written");
         assertThat(out).doesNotExist();
         assertThat(report).as("exit 3 keeps the report").content().contains("\"outcome\" : \"no_change\"");
+        assertThat(json(report).get("outcome").asText()).isEqualTo("no_change");
+        assertThat(json(report).get("units").get(0).get("outcome").asText()).isEqualTo("no_change");
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(Path file) throws java.io.IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+    }
+
+    private BuildPipeline.Request withPatch(Path patch, Path out) {
+        BuildPipeline.Request r = request(out);
+        return new BuildPipeline.Request(List.of(patch), r.name(), out, r.kernel(), r.source(), r.cacheRoot(), r.jobs(),
+                r.replace(), r.keepWork(), r.verbose());
+    }
+
+    @Test
+    void aRefusedFileWritesAReportNamingItAndTheIgnoredFiles() throws Exception {
+        // assembly and documentation: refused before the unit database is asked, no unit built
+        Path patch = Files.writeString(dir.resolve("asm.patch"), """
+                --- a/arch/x86/entry/entry_64.S
+                +++ b/arch/x86/entry/entry_64.S
+                @@ -1,3 +1,4 @@
+                 /* SPDX-License-Identifier: GPL-2.0 */
+                +/* kelp */
+                 /*
+                  *  linux/arch/x86_64/entry.S
+                --- a/Documentation/admin-guide/sysctl/fs.rst
+                +++ b/Documentation/admin-guide/sysctl/fs.rst
+                @@ -1,3 +1,4 @@
+                +.. kelp
+                 ===============================
+                 Documentation for /proc/sys/fs/
+                 ===============================
+                """);
+        Path report = dir.resolve("asm.json");
+        List<String> progress = new java.util.ArrayList<>();
+        assertThatThrownBy(() -> KelpBuild.run(withPatch(patch, dir.resolve("asm.ko")), progress::add, report))
+                .satisfies(e -> assertThat(exitCode(e)).isEqualTo(KelpException.UNSUPPORTED))
+                .hasMessageStartingWith("cannot live patch this change: arch/x86/entry/entry_64.S: assembly cannot be live patched");
+        var r = json(report);
+        assertThat(r.get("outcome").asText()).isEqualTo("unsupported");
+        assertThat(r.get("kernel").asText()).isEqualTo(Target.discover(Optional.empty(), Optional.empty()).release());
+        assertThat(r.get("units")).isEmpty();
+        assertThat(r.get("refused")).hasSize(1);
+        assertThat(r.get("refused").get(0).get("path").asText()).isEqualTo("arch/x86/entry/entry_64.S");
+        assertThat(r.get("refused").get(0).get("reason").asText()).startsWith("assembly cannot be live patched");
+        assertThat(r.get("ignored")).hasSize(1);
+        assertThat(r.get("ignored").get(0).get("path").asText()).isEqualTo("Documentation/admin-guide/sysctl/fs.rst");
+        assertThat(r.get("ignored").get(0).get("reason").asText()).isEqualTo("not kernel code");
+        assertThat(progress).noneMatch(l -> l.startsWith("built "));
+    }
+
+    @Test
+    void noUnitAffectedWritesAReportWithTheIgnoredFiles() throws Exception {
+        Path patch = Files.writeString(dir.resolve("doc.patch"), """
+                --- a/Documentation/admin-guide/sysctl/fs.rst
+                +++ b/Documentation/admin-guide/sysctl/fs.rst
+                @@ -1,3 +1,4 @@
+                +.. kelp
+                 ===============================
+                 Documentation for /proc/sys/fs/
+                 ===============================
+                """);
+        Path report = dir.resolve("doc.json");
+        assertThatThrownBy(() -> KelpBuild.run(withPatch(patch, dir.resolve("doc.ko")), s -> { }, report))
+                .satisfies(e -> assertThat(exitCode(e)).isEqualTo(KelpException.NO_CHANGE))
+                .hasMessage("no unit of this kernel is affected: Documentation/admin-guide/sysctl/fs.rst: not kernel code");
+        var r = json(report);
+        assertThat(r.get("outcome").asText()).isEqualTo("no_change");
+        assertThat(r.get("units")).isEmpty();
+        assertThat(r.get("refused")).isEmpty();
+        assertThat(r.get("ignored").get(0).get("path").asText()).isEqualTo("Documentation/admin-guide/sysctl/fs.rst");
+        assertThat(r.get("ignored").get(0).get("reason").asText()).isEqualTo("not kernel code");
+        assertThat(dir.resolve("doc.ko")).doesNotExist();
+    }
+
+    @Test
+    void callbacksAreReportedByTheirKind() throws Exception {
+        Path out = dir.resolve("callbacks.ko");
+        Path report = dir.resolve("callbacks.json");
+        List<String> progress = new java.util.ArrayList<>();
+        BuildReport built = KelpBuild.run(withPatch(E2eCase.DIR.resolve("callbacks/fix.patch"), out), progress::add, report);
+        assertThat(out).isRegularFile();
+        java.util.Map<String, String> why = new java.util.HashMap<>();
+        json(report).get("objects").get("vmlinux").forEach(f -> why.put(f.get("name").asText(), f.get("why").asText()));
+        assertThat(why).containsEntry("kelp_pre_patch", "pre-patch callback").containsEntry("kelp_post_patch", "post-patch callback")
+                .containsEntry("kelp_pre_unpatch", "pre-unpatch callback").containsEntry("version_proc_show", "changed");
+        assertThat(json(report).get("outcome").asText()).isEqualTo("built");
+        assertThat(built.summaryLines()).singleElement().asString().contains("kelp_pre_patch (pre-patch callback)")
+                .contains("kelp_post_patch (post-patch callback)").contains("kelp_pre_unpatch (pre-unpatch callback)")
+                .doesNotContain("(new)");
     }
 
     @Test

@@ -36,6 +36,23 @@ class TreeCacheTest {
     }
 
     @Test
+    void paholeIsNeededOnlyWhenTheTreeMustBeConfigured(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        PreparedTree warm = TestTrees.prepared();
+        Target target = warm.target();
+        assertThat(target.config().isSet("CONFIG_DEBUG_INFO_BTF")).as("Debian's kernel has BTF").isTrue();
+        String noPahole = "kelp-no-such-pahole";
+        PreparedTree again = new TreeCache(TreeCache.defaultRoot(), s -> { }, noPahole).prepare(target, false);
+        assertThat(again.objDir()).as("a warm cache is used without pahole").isEqualTo(warm.objDir());
+        List<String> log = new java.util.ArrayList<>();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TreeCache(dir.resolve("cache"), log::add, noPahole)
+                .prepare(target, false))
+                .hasMessage("kernel " + target.release() + " has CONFIG_DEBUG_INFO_BTF=y, and without pahole"
+                        + " 'make olddefconfig' drops its PAHOLE_* options: install it with 'apt-get install dwarves'");
+        assertThat(dir.resolve("cache/trees")).as("refused before unpacking").doesNotExist();
+        assertThat(log).isEmpty();
+    }
+
+    @Test
     void sourceKeyIsMemoisedByContentAndDifferentForAnotherFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         TreeCache cache = new TreeCache(dir.resolve("cache"), s -> { });
         Path a = dir.resolve("a.tar.xz");

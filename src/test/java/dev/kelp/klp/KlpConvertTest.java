@@ -190,6 +190,20 @@ class KlpConvertTest {
     }
 
     @Test
+    void aSymbolNoObjectDefinesGetsTheCallersHint() {
+        // kelp convert's user picks the symbol sources (--modules); kelp build reads the installed ones itself
+        for (KlpConverter.Options o : List.of(KlpConverter.Options.defaults(),
+                KlpConverter.Options.defaults().withMissingHint("install the module that defines it"))) {
+            ElfFile elf = ElfFile.read(TestModules.build("bad"));
+            assertThatThrownBy(() -> KlpConverter.convert(elf, TestModules.oracle(), o))
+                    .isInstanceOfSatisfying(KlpConversionException.class, e -> assertThat(e.problems())
+                            .filteredOn(l -> l.contains(": kelp_no_such_symbol_anywhere: not exported and not defined"))
+                            .singleElement().asString().endsWith("; " + o.missingHint()));
+        }
+        assertThat(KlpConverter.Options.defaults().missingHint()).contains("--modules DIR");
+    }
+
+    @Test
     void sideBandRecordsBecomeKlpRelocationsAfterTheLink() {
         KernelSymbols db = TestModules.database();
         // The side-band names unit amd.c; its find_patch is the one next to the AMD loader's functions.
