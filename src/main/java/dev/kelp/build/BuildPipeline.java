@@ -59,6 +59,23 @@ public final class BuildPipeline {
     }
 
     /**
+     * A unit the differ refuses after diffing (a changed function the kernel's symbols cannot
+     * place, two callbacks of one kind) is one more problem, not the end of the run: exit 2 lists
+     * every unit's problems, and the report covers every unit.
+     */
+    private UnitDiffer.UnitDiff diffOrRefusal(UnitBuilder.UnitPair p, String object, Map<String, Integer> sizes, Path dir) {
+        try {
+            return differ.diff(p, object, sizes, dir);
+        } catch (KelpException e) {
+            if (e.exitCode() != KelpException.UNSUPPORTED) {
+                throw e;
+            }
+            return new UnitDiffer.UnitDiff(p, object, UnitDiffer.Kind.UNSUPPORTED, Optional.empty(), List.of(), List.of(),
+                    LivepatchModel.Callbacks.NONE, List.of(e.getMessage()), List.of());
+        }
+    }
+
+    /**
      * Runs every stage; {@code reportSink} gets the report as soon as the diffs are known, also
      * when the build then stops with exit 3 (no change) or 2 (unsupported).
      */
@@ -99,7 +116,7 @@ public final class BuildPipeline {
             Map<String, Integer> sizes = RecordSizeProbe.probe(headers, recordSizeQuestions, work.dir().resolve("sizes"), req.verbose());
             for (UnitBuilder.UnitPair p : pairs) {
                 for (String object : objectsOf(p.unit())) {
-                    diffs.add(differ.diff(p, object, sizes, work.dir().resolve("diff")));
+                    diffs.add(diffOrRefusal(p, object, sizes, work.dir().resolve("diff")));
                 }
             }
             t = stage("compared " + pairs.size() + " unit(s): " + count(diffs, UnitDiffer.Kind.CHANGED) + " changed, "

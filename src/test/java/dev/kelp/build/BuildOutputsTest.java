@@ -213,6 +213,41 @@ class BuildOutputsTest {
         assertThat(dir.resolve("doc.ko")).doesNotExist();
     }
 
+    /** Two pre-patch callback records in one unit (the macro allows one; a hand-written record adds the second). */
+    private static String twoPrePatchCallbacks(String file, int line, String context) {
+        return "--- a/" + file + "\n+++ b/" + file + "\n@@ -" + line + ",1 +" + line + ",7 @@\n " + context + "\n"
+                + "+#include \"kpatch-macros.h\"\n"
+                + "+static int kelp_pre_a(patch_object *obj) { return 0; }\n"
+                + "+static int kelp_pre_b(patch_object *obj) { return 0; }\n"
+                + "+KPATCH_PRE_PATCH_CALLBACK(kelp_pre_a);\n"
+                + "+static struct kpatch_pre_patch_callback kelp_second __section(\".kpatch.callbacks.pre_patch\") __used ="
+                + " { .fn = kelp_pre_b };\n"
+                + "+\n";
+    }
+
+    @Test
+    void problemsFoundWhileDiffingAreAllListedAndReported() throws Exception {
+        Path a = Files.writeString(dir.resolve("a.patch"), twoPrePatchCallbacks("fs/proc/version.c", 8, "#include \"internal.h\""));
+        Path b = Files.writeString(dir.resolve("b.patch"), twoPrePatchCallbacks("fs/proc/cmdline.c", 5, "#include <linux/seq_file.h>"));
+        Path out = dir.resolve("two.ko");
+        Path report = dir.resolve("two.json");
+        BuildPipeline.Request r = request(out);
+        BuildPipeline.Request both = new BuildPipeline.Request(List.of(a, b), r.name(), out, r.kernel(), r.source(),
+                r.cacheRoot(), r.jobs(), r.replace(), r.keepWork(), r.verbose());
+        assertThatThrownBy(() -> KelpBuild.run(both, s -> { }, report))
+                .satisfies(e -> assertThat(exitCode(e)).isEqualTo(KelpException.UNSUPPORTED))
+                .hasMessageStartingWith("cannot live patch this change: ")
+                .hasMessageContaining("fs/proc/version.c: two pre_patch callbacks")
+                .hasMessageContaining("fs/proc/cmdline.c: two pre_patch callbacks");
+        assertThat(out).doesNotExist();
+        var units = json(report).get("units");
+        assertThat(json(report).get("outcome").asText()).isEqualTo("unsupported");
+        assertThat(units).hasSize(2).allSatisfy(u -> {
+            assertThat(u.get("outcome").asText()).isEqualTo("unsupported");
+            assertThat(u.get("problems").get(0).asText()).contains("two pre_patch callbacks");
+        });
+    }
+
     @Test
     void callbacksAreReportedByTheirKind() throws Exception {
         Path out = dir.resolve("callbacks.ko");
