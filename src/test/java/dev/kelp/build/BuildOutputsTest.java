@@ -152,6 +152,17 @@ class BuildOutputsTest {
                 r.replace(), r.keepWork(), r.verbose());
     }
 
+    /** A documentation-only change: not kernel code. */
+    private static final String DOC_PATCH = """
+                --- a/Documentation/admin-guide/sysctl/fs.rst
+                +++ b/Documentation/admin-guide/sysctl/fs.rst
+                @@ -1,3 +1,4 @@
+                +.. kelp
+                 ===============================
+                 Documentation for /proc/sys/fs/
+                 ===============================
+                """;
+
     @Test
     void aRefusedFileWritesAReportNamingItAndTheIgnoredFiles() throws Exception {
         // assembly and documentation: refused before the unit database is asked, no unit built
@@ -163,14 +174,7 @@ class BuildOutputsTest {
                 +/* kelp */
                  /*
                   *  linux/arch/x86_64/entry.S
-                --- a/Documentation/admin-guide/sysctl/fs.rst
-                +++ b/Documentation/admin-guide/sysctl/fs.rst
-                @@ -1,3 +1,4 @@
-                +.. kelp
-                 ===============================
-                 Documentation for /proc/sys/fs/
-                 ===============================
-                """);
+                """ + DOC_PATCH);
         Path report = dir.resolve("asm.json");
         List<String> progress = new java.util.ArrayList<>();
         assertThatThrownBy(() -> KelpBuild.run(withPatch(patch, dir.resolve("asm.ko")), progress::add, report))
@@ -191,15 +195,7 @@ class BuildOutputsTest {
 
     @Test
     void noUnitAffectedWritesAReportWithTheIgnoredFiles() throws Exception {
-        Path patch = Files.writeString(dir.resolve("doc.patch"), """
-                --- a/Documentation/admin-guide/sysctl/fs.rst
-                +++ b/Documentation/admin-guide/sysctl/fs.rst
-                @@ -1,3 +1,4 @@
-                +.. kelp
-                 ===============================
-                 Documentation for /proc/sys/fs/
-                 ===============================
-                """);
+        Path patch = Files.writeString(dir.resolve("doc.patch"), DOC_PATCH);
         Path report = dir.resolve("doc.json");
         assertThatThrownBy(() -> KelpBuild.run(withPatch(patch, dir.resolve("doc.ko")), s -> { }, report))
                 .satisfies(e -> assertThat(exitCode(e)).isEqualTo(KelpException.NO_CHANGE))
