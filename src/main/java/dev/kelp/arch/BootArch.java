@@ -49,6 +49,29 @@ public interface BootArch {
         return supported().stream().filter(a -> a.boots(head)).findFirst().flatMap(a -> a.release(head));
     }
 
+    /**
+     * The kernel ELF (vmlinux) inside IMAGE, the content of the distribution kernel image FILE
+     * ({@code /boot/vmlinuz-*}), read by the architecture that boots it; an image whose own
+     * header names another machine is refused naming it (exit 2), anything else as not an image
+     * of a supported architecture (exit 1).
+     */
+    static byte[] imageKernelElf(Path file, byte[] image) {
+        for (BootArch arch : supported()) {
+            if (arch.boots(image)) {
+                return arch.kernelElf(file, image);
+            }
+        }
+        Optional<String> machine = ImageMachine.of(image);
+        if (machine.isPresent()) {
+            String names = supported().stream().map(BootArch::name).collect(Collectors.joining(", "));
+            throw new KelpException(file + ": a kernel image for " + machine.get()
+                    + "; kelp reads the kernel of " + names + " images only (" + releaseFormats()
+                    + "); pass --vmlinux or --kallsyms instead", KelpException.UNSUPPORTED, null);
+        }
+        throw new KelpException(file + ": " + supported().stream().map(BootArch::notKernelImage)
+                .collect(Collectors.joining("; ")));
+    }
+
     /** "an x86 bzImage": the formats whose header records the release, for messages. */
     static String releaseFormats() {
         return supported().stream().map(BootArch::releaseFormat).collect(Collectors.joining(" or "));
@@ -94,6 +117,15 @@ public interface BootArch {
 
     /** The kernel release recorded in the image's header, if its format records one. */
     Optional<String> release(byte[] head);
+
+    /**
+     * The kernel ELF (vmlinux) inside IMAGE, the content of FILE, a distribution kernel image this
+     * architecture boots; or an error naming FILE, what is wrong and what to pass instead.
+     */
+    byte[] kernelElf(Path file, byte[] image);
+
+    /** Why a file is no kernel image of this architecture, for messages ("not an x86 bzImage (…)"). */
+    String notKernelImage();
 
     /** The QEMU system emulator ("qemu-system-x86_64"). */
     String qemuSystem();

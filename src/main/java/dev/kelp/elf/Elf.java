@@ -8,6 +8,11 @@ public final class Elf {
     private Elf() {
     }
 
+    /** True if DATA starts with the ELF magic (ELFMAG, "\177ELF"), whatever its class and machine. */
+    public static boolean hasMagic(byte[] data) {
+        return data.length >= 4 && data[0] == 0x7f && data[1] == 'E' && data[2] == 'L' && data[3] == 'F';
+    }
+
     // e_ident
     public static final int EI_NIDENT = 16;
     public static final int ELFCLASS32 = 1;

@@ -1,5 +1,7 @@
 package dev.kelp.symbols;
 
+import dev.kelp.arch.BootArch;
+import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.util.KelpException;
 import java.io.IOException;
@@ -104,18 +106,19 @@ public final class KernelSymbols {
         if (s instanceof SymbolSource.Vmlinuz z) {
             requireFile(z.file());
             file = z.file();
-            elfBytes = BzImage.read(file).vmlinux();
+            elfBytes = BootArch.imageKernelElf(file, readAll(file));
         } else if (s instanceof SymbolSource.Vmlinux v) {
             requireFile(v.file());
             file = v.file();
-            elfBytes = readAll(file);
-            if (BzImage.looksLikeBzImage(elfBytes)) {
+            byte[] content = readAll(file);
+            if (!Elf.hasMagic(content) && BootArch.supported().stream().anyMatch(a -> a.boots(content))) {
                 throw new KelpException(file + ": this is a compressed kernel (bzImage); pass it with --vmlinuz");
             }
+            elfBytes = content;
         } else {
             throw new IllegalArgumentException(String.valueOf(s));
         }
-        if (!BzImage.isElf(elfBytes)) {
+        if (!Elf.hasMagic(elfBytes)) {
             throw new KelpException(file + ": not an ELF file (expected a vmlinux)");
         }
         ElfFile elf = ElfFile.read(file.toString(), elfBytes);

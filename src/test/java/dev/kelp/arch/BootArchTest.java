@@ -40,6 +40,16 @@ class BootArchTest {
         }
     }
 
+    /** Reading the kernel ELF out of an image (kallsyms) refuses other machines the same way. */
+    @Test
+    void kernelElfOfOtherMachinesIsRefusedNamingTheMachine() throws Exception {
+        byte[] riscv = Files.readAllBytes(RISCV_ELF);
+        assertThatThrownBy(() -> BootArch.imageKernelElf(RISCV_ELF, riscv)).isInstanceOf(KelpException.class)
+                .hasMessage(RISCV_ELF + ": a kernel image for riscv (ELF machine 243); kelp reads the kernel of x86-64"
+                        + " images only (an x86 bzImage); pass --vmlinux or --kallsyms instead")
+                .extracting(e -> ((KelpException) e).exitCode()).isEqualTo(KelpException.UNSUPPORTED);
+    }
+
     /** Debian's arm64 vmlinuz is a gzip-compressed Image: its header (booting.rst) has "ARM\x64" at 0x38. */
     @Test
     void arm64ImageGzIsRefusedNamingTheMachine(@TempDir Path tmp) throws Exception {

@@ -1,5 +1,6 @@
 package dev.kelp.symbols;
 
+import dev.kelp.arch.BootArch;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.qemu.KallsymsCapture;
 import dev.kelp.qemu.KernelTarget;
@@ -77,7 +78,13 @@ public final class CapturedKernel {
 
     /** The linux_banner of an image, which /proc/version of the booted image repeats. */
     static String banner(Path vmlinuz) {
-        return KernelBanner.find(ElfFile.read(vmlinuz.toString(), BzImage.read(vmlinuz).vmlinux())).orElseThrow(
+        byte[] vmlinux;
+        try {
+            vmlinux = BootArch.imageKernelElf(vmlinuz, Files.readAllBytes(vmlinuz));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return KernelBanner.find(ElfFile.read(vmlinuz.toString(), vmlinux)).orElseThrow(
                 () -> new IllegalStateException(vmlinuz + ": no linux_banner found in the image"));
     }
 

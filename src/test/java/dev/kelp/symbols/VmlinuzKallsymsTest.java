@@ -1,8 +1,11 @@
 package dev.kelp.symbols;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.kelp.arch.BootArch;
+import dev.kelp.util.KelpException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -76,13 +79,13 @@ class VmlinuzKallsymsTest {
 
     @Test
     void strippedVmlinuxAndGzipImageGiveTheSameList(@TempDir Path dir) throws IOException {
-        byte[] vmlinux = BzImage.read(kernel.vmlinuz).vmlinux();
+        byte[] image = Files.readAllBytes(kernel.vmlinuz);
+        byte[] vmlinux = BootArch.imageKernelElf(kernel.vmlinuz, image);
         Path elf = Files.write(dir.resolve("vmlinux"), vmlinux);
         assertThat(KernelSymbols.load(new SymbolSource.Vmlinux(elf)).symbols(KernelSymbols.VMLINUX))
                 .isEqualTo(db.symbols(KernelSymbols.VMLINUX));
 
         // The same kernel as a gzip bzImage: Debian's header with the payload recompressed.
-        byte[] image = Files.readAllBytes(kernel.vmlinuz);
         ByteBuffer h = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
         int setupSects = image[0x1f1] & 0xff;
         int payloadStart = (setupSects + 1) * 512 + h.getInt(0x248);
@@ -104,5 +107,12 @@ class VmlinuzKallsymsTest {
         Path gzip = Files.write(dir.resolve("vmlinuz-gzip"), patched);
         assertThat(KernelSymbols.load(new SymbolSource.Vmlinuz(gzip)).symbols(KernelSymbols.VMLINUX))
                 .isEqualTo(db.symbols(KernelSymbols.VMLINUX));
+    }
+
+    @Test
+    void compressedImageGivenAsVmlinuxIsExplained() {
+        assertThatThrownBy(() -> KernelSymbols.load(new SymbolSource.Vmlinux(kernel.vmlinuz)))
+                .isInstanceOf(KelpException.class)
+                .hasMessage(kernel.vmlinuz + ": this is a compressed kernel (bzImage); pass it with --vmlinuz");
     }
 }

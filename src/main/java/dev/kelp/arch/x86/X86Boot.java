@@ -2,9 +2,9 @@ package dev.kelp.arch.x86;
 
 import dev.kelp.arch.BootArch;
 import dev.kelp.elf.Elf;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,6 +45,17 @@ public final class X86Boot implements BootArch {
     @Override
     public Optional<String> release(byte[] head) {
         return BzImage.release(head);
+    }
+
+    /** The payload of a bzImage, decompressed (see {@link BzImage}: gzip and xz, protocol 2.08 and later). */
+    @Override
+    public byte[] kernelElf(Path file, byte[] image) {
+        return BzImage.kernelElf(file.toString(), image);
+    }
+
+    @Override
+    public String notKernelImage() {
+        return "not an x86 bzImage (no 'HdrS' boot header at 0x202)";
     }
 
     @Override
@@ -90,15 +101,11 @@ public final class X86Boot implements BootArch {
      */
     @Override
     public Optional<byte[]> directBootImage(byte[] image) {
-        try {
-            return BzImage.payload(image).filter(PvhEntry::present);
-        } catch (IOException corrupt) {
-            return Optional.empty();
-        }
+        return BzImage.payload(image).filter(PvhEntry::present);
     }
 
     private static boolean isX86_64Elf(byte[] head) {
-        return head.length >= 20 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F'
+        return head.length >= 20 && Elf.hasMagic(head)
                 && head[4] == Elf.ELFCLASS64 && head[5] == Elf.ELFDATA2LSB
                 && ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getShort(18) == Elf.EM_X86_64;
     }
