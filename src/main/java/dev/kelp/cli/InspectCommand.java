@@ -1,11 +1,11 @@
 package dev.kelp.cli;
 
-import dev.kelp.elf.inspect.ElfView;
-import dev.kelp.elf.inspect.Inspector;
-import dev.kelp.elf.inspect.ModinfoView;
-import dev.kelp.elf.inspect.RelocationsView;
-import dev.kelp.elf.inspect.SectionsView;
-import dev.kelp.elf.inspect.SymbolsView;
+import dev.kelp.inspect.ElfView;
+import dev.kelp.inspect.Inspector;
+import dev.kelp.inspect.ModinfoView;
+import dev.kelp.inspect.RelocationsView;
+import dev.kelp.inspect.SectionsView;
+import dev.kelp.inspect.SymbolsView;
 import dev.kelp.klp.LivepatchView;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kelp.elf.ElfFile;
-import dev.kelp.elf.inspect.ElfView;
+import dev.kelp.inspect.ElfView;
 import java.io.PrintWriter;
 
 /**

@@ -3,10 +3,10 @@ package dev.kelp.elf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kelp.elf.inspect.Inspector;
-import dev.kelp.elf.inspect.ModinfoView;
-import dev.kelp.elf.inspect.RelocationsView;
-import dev.kelp.elf.inspect.SymbolsView;
+import dev.kelp.inspect.Inspector;
+import dev.kelp.inspect.ModinfoView;
+import dev.kelp.inspect.RelocationsView;
+import dev.kelp.inspect.SymbolsView;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;

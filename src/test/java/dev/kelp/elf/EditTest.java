@@ -116,7 +116,7 @@ class EditTest {
         assertThat(Tools.readelf(out, "-sW")).containsPattern("NOTYPE +GLOBAL +DEFAULT +OS \\[0xff20\\] "
                 + "\\.klp\\.sym\\.vmlinux\\.shared_counter,0\n");
 
-        String text2 = new dev.kelp.elf.inspect.Inspector(List.of(new dev.kelp.elf.inspect.RelocationsView()))
+        String text2 = new dev.kelp.inspect.Inspector(List.of(new dev.kelp.inspect.RelocationsView()))
                 .text(List.of(out));
         assertThat(text2).contains("Relocation section '.rela.text.top' for '.text.top'")
                 .contains("Relocation section '.klp.rela.vmlinux.text.top' for '.text.top' (1 entries, livepatch)")

@@ -1,6 +1,6 @@
 package dev.kelp.elf;
 
-import dev.kelp.elf.inspect.Inspector;
+import dev.kelp.inspect.Inspector;
 
 /** Touches everything a reader may load lazily: contents, names, symbols, relocations, views. */
 final class InspectAll {

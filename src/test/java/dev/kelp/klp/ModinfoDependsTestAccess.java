@@ -1,7 +1,7 @@
 package dev.kelp.klp;
 
 import dev.kelp.elf.ElfFile;
-import dev.kelp.elf.inspect.ModinfoView;
+import dev.kelp.inspect.ModinfoView;
 
 /** Reads depends= the way modprobe does (the first entry, NUL padding ignored). */
 final class ModinfoDependsTestAccess {

@@ -1,4 +1,4 @@
-package dev.kelp.elf.inspect;
+package dev.kelp.inspect;
 
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.Section;

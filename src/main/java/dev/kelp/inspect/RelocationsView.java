@@ -1,4 +1,4 @@
-package dev.kelp.elf.inspect;
+package dev.kelp.inspect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

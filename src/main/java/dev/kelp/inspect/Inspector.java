@@ -1,4 +1,4 @@
-package dev.kelp.elf.inspect;
+package dev.kelp.inspect;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
