@@ -16,11 +16,22 @@ public interface Arch {
 
     /** The implementation for an ELF {@code e_machine}, or an "unsupported architecture" error. */
     static Arch forMachine(int eMachine) {
-        if (eMachine == Elf.EM_X86_64) {
-            return X86_64.INSTANCE;
-        }
-        throw new KelpException("unsupported architecture: ELF machine " + eMachine + ElfMachines.suffix(eMachine)
-                + "; kelp supports x86-64 (EM_X86_64 = 62) only", KelpException.UNSUPPORTED, null);
+        return lookup(eMachine).orElseThrow(() -> new KelpException("unsupported architecture: ELF machine " + eMachine + ElfMachines.suffix(eMachine)
+                + "; kelp supports x86-64 (EM_X86_64 = 62) only", KelpException.UNSUPPORTED, null));
+    }
+
+    /** The implementation for an ELF {@code e_machine}, if kelp knows it. */
+    static Optional<Arch> lookup(int eMachine) {
+        return eMachine == Elf.EM_X86_64 ? Optional.of(X86_64.INSTANCE) : Optional.empty();
+    }
+
+    /**
+     * A relocation type's psABI name for display (inspect, messages), from the architecture's
+     * table; {@code R_unknown(N)} when kelp does not know the machine or the type.
+     */
+    static String relocationName(int eMachine, int type) {
+        return lookup(eMachine).flatMap(a -> a.relocType(type)).map(RelocType::name)
+                .orElse("R_unknown(" + Integer.toUnsignedString(type) + ")");
     }
 
     /**

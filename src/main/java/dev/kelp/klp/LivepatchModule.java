@@ -1,9 +1,9 @@
 package dev.kelp.klp;
 
+import dev.kelp.arch.Arch;
 import dev.kelp.arch.LivepatchArch;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
-import dev.kelp.elf.RelocationNames;
 import dev.kelp.elf.RelocationSection;
 import dev.kelp.elf.Section;
 import dev.kelp.elf.Symbol;
@@ -77,7 +77,7 @@ public final class LivepatchModule {
             for (Relocation rel : r.relocations()) {
                 String name = rel.symbol() == null ? "" : rel.symbol().name();
                 var parsed = KlpNames.parseSymbol(name);
-                entries.add(new Entry(r.name(), lp, target, rel.offset(), RelocationNames.name(elf.machine(),
+                entries.add(new Entry(r.name(), lp, target, rel.offset(), Arch.relocationName(elf.machine(),
                         rel.type()), rel.type(), name, parsed.map(KlpNames.KlpSymbolName::object).orElse(""),
                         parsed.map(KlpNames.KlpSymbolName::symbol).orElse(""),
                         parsed.map(KlpNames.KlpSymbolName::sympos).orElse(0L), rel.addend(), parsed.isPresent()));

@@ -305,7 +305,7 @@ class KlpConvertTest {
         assertThat(text.exit()).isZero();
         assertThat(text.out()).contains("vmlinux:cmdline_proc_show,0 → kelp_cmdline_proc_show");
         for (KlpRelocation k : r.relocations()) {
-            String type = dev.kelp.elf.RelocationNames.name(Elf.EM_X86_64, k.type());
+            String type = dev.kelp.arch.Arch.relocationName(Elf.EM_X86_64, k.type());
             assertThat(text.out()).contains(k.section() + "+0x" + Long.toHexString(k.offset()) + " → " + k.object()
                     + ":" + k.symbol() + "," + k.sympos() + " (" + type + ")");
         }

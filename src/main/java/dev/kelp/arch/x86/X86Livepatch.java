@@ -1,35 +1,24 @@
 package dev.kelp.arch.x86;
 
 import dev.kelp.arch.LivepatchArch;
+import dev.kelp.arch.RelocType;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * x86-64 as Linux 6.1 loads modules: {@code arch/x86/kernel/module.c apply_relocate_add}
- * handles NONE, 64, 32, 32S, PC32, PLT32 and PC64 and refuses anything else; each non-NONE type
- * refuses to write over non-zero bytes. The special sections are those the loader's
+ * x86-64 as Linux 6.1 loads modules: the relocation types {@code apply_relocate_add} handles
+ * are the module-loader column of {@link X86RelocTypes}; each non-NONE type refuses to write
+ * over non-zero bytes. The special sections are those the loader's
  * {@code module_finalize} and the generic loader walk at load time.
  */
 public final class X86Livepatch implements LivepatchArch {
     public static final X86Livepatch INSTANCE = new X86Livepatch();
 
-    public static final int R_X86_64_NONE = 0;
-    public static final int R_X86_64_64 = 1;
-    public static final int R_X86_64_PC32 = 2;
-    public static final int R_X86_64_PLT32 = 4;
-    public static final int R_X86_64_32 = 10;
-    public static final int R_X86_64_32S = 11;
-    public static final int R_X86_64_PC64 = 24;
-
-    /** Type → bytes written. */
-    private static final Map<Integer, Integer> WIDTH = Map.of(
-            R_X86_64_NONE, 0,
-            R_X86_64_64, 8,
-            R_X86_64_PC32, 4,
-            R_X86_64_PLT32, 4,
-            R_X86_64_32, 4,
-            R_X86_64_32S, 4,
-            R_X86_64_PC64, 8);
+    /** Loader-accepted type → bytes written, from the one relocation table. */
+    private static final Map<Integer, Integer> WIDTH = X86RelocTypes.ALL.stream()
+            .filter(RelocType::moduleLoaderAccepts)
+            .collect(Collectors.toUnmodifiableMap(RelocType::type, RelocType::width));
 
     private static final Set<String> SPECIAL = Set.of(
             "__jump_table", ".static_call_sites", ".altinstructions", ".altinstr_replacement",
@@ -56,7 +45,7 @@ public final class X86Livepatch implements LivepatchArch {
 
     @Override
     public int absolute64() {
-        return R_X86_64_64;
+        return X86RelocTypes.byName("R_X86_64_64").type();
     }
 
     @Override

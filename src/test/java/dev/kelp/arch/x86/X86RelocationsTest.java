@@ -11,14 +11,16 @@ import dev.kelp.arch.RelocType;
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
-import dev.kelp.elf.RelocationNames;
 import dev.kelp.elf.Section;
 import dev.kelp.util.KelpException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,11 +43,26 @@ class X86RelocationsTest {
                 .satisfies(e -> assertThat(((KelpException) e).exitCode()).isEqualTo(KelpException.UNSUPPORTED));
     }
 
+    /** The one table names every type exactly as the C library's {@code <elf.h>} does, no more, no less. */
     @Test
-    void tableNamesAgreeWithTheElfStage() {
-        for (RelocType t : arch.relocTypes()) {
-            assertThat(RelocationNames.name(Elf.EM_X86_64, t.type())).isEqualTo(t.name());
+    void tableAgreesWithTheSystemElfHeader() throws Exception {
+        Map<Integer, String> header = new TreeMap<>();
+        Matcher m = Pattern.compile("(?m)^#define\\s+(R_X86_64_\\w+)\\s+(\\d+)").matcher(
+                Files.readString(Path.of("/usr/include/elf.h")));
+        while (m.find()) {
+            if (!m.group(1).equals("R_X86_64_NUM")) {
+                header.put(Integer.parseInt(m.group(2)), m.group(1));
+            }
         }
+        assertThat(header).as("<elf.h> x86-64 relocation types").hasSizeGreaterThan(40);
+        Map<Integer, String> table = new TreeMap<>();
+        arch.relocTypes().forEach(t -> table.put(t.type(), t.name()));
+        assertThat(table).isEqualTo(header);
+        for (RelocType t : arch.relocTypes()) {
+            assertThat(Arch.relocationName(Elf.EM_X86_64, t.type())).as("display name").isEqualTo(t.name());
+        }
+        assertThat(Arch.relocationName(Elf.EM_X86_64, 39)).isEqualTo("R_unknown(39)");
+        assertThat(Arch.relocationName(Elf.EM_AARCH64, 1)).isEqualTo("R_unknown(1)");
         assertThat(arch.relocTypes().stream().filter(RelocType::moduleLoaderAccepts).map(RelocType::name))
                 .containsExactlyInAnyOrder("R_X86_64_NONE", "R_X86_64_64", "R_X86_64_32", "R_X86_64_32S",
                         "R_X86_64_PC32", "R_X86_64_PLT32", "R_X86_64_PC64");
@@ -54,6 +71,18 @@ class X86RelocationsTest {
         assertThat(pc32.referencedOffset(0x10, 0)).as("data record: S + A").isEqualTo(0x10);
         assertThat(arch.relocType(11).orElseThrow().fits(-1)).isTrue();
         assertThat(arch.relocType(10).orElseThrow().fits(-1)).isFalse();
+    }
+
+    /** The livepatch facet is a view of the same table: its types and widths are the loader column. */
+    @Test
+    void livepatchViewIsTheTablesLoaderColumn() {
+        var lp = dev.kelp.arch.LivepatchArch.forMachine(Elf.EM_X86_64, "test.o");
+        assertThat(lp.loaderRelocationTypes()).containsExactlyInAnyOrderElementsOf(arch.relocTypes().stream()
+                .filter(RelocType::moduleLoaderAccepts).map(RelocType::type).toList());
+        for (RelocType t : arch.relocTypes()) {
+            assertThat(lp.fieldWidth(t.type())).as(t.name()).isEqualTo(t.moduleLoaderAccepts() ? t.width() : -1);
+        }
+        assertThat(lp.absolute64()).isEqualTo(arch.absolute64().type());
     }
 
     @Test

@@ -10,7 +10,6 @@ import dev.kelp.arch.SpecialSection.Layout;
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
-import dev.kelp.elf.RelocationNames;
 import dev.kelp.elf.Section;
 import dev.kelp.util.KelpException;
 import java.nio.file.Path;
@@ -98,7 +97,7 @@ class X86SpecialSectionsTest {
         Map<Integer, Set<Long>> seenByField = new TreeMap<>();
         for (Relocation r : relocs) {
             Optional<Field> f = c.fieldAt(r.offset() % size);
-            if (f.isEmpty() || !RelocationNames.name(Elf.EM_X86_64, r.type()).equals(f.get().relocType())) {
+            if (f.isEmpty() || !Arch.relocationName(Elf.EM_X86_64, r.type()).equals(f.get().relocType())) {
                 return false;
             }
             seenByField.computeIfAbsent(f.get().offset(), k -> new HashSet<>()).add(r.offset() / size);
@@ -124,7 +123,7 @@ class X86SpecialSectionsTest {
     private static String describe(List<Relocation> relocs, SpecialSection s) {
         StringBuilder b = new StringBuilder();
         relocs.stream().limit(6).forEach(r -> b.append(r.offset()).append(':')
-                .append(RelocationNames.name(Elf.EM_X86_64, r.type())).append(' '));
+                .append(Arch.relocationName(Elf.EM_X86_64, r.type())).append(' '));
         return b.toString() + "expected record size " + s.recordSize() + " fields " + s.fields();
     }
 
