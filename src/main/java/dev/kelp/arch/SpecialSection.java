@@ -23,14 +23,51 @@ import java.util.Optional;
  * @param linkedSection   the section this one is tied to (replacement code, parallel array, ...), or null
  * @param source          where the layout was read (kernel header or tool)
  * @param notes           layout and policy details for the differ
+ * @param readAtLoad      true if the kernel walks the section's entries when a module loads
+ *                        ({@code module_finalize}, jump labels, static calls, ftrace, tracepoints...),
+ *                        so an entry must not depend on a klp relocation that is applied later
+ * @param keyUse          for a section with a KEY field: what a record is and how a patch does
+ *                        without a module's key (the differ's refusal names both); else null
  */
 public record SpecialSection(String name, boolean prefix, Layout layout, int recordSize, int contentSize,
         String structSizeKey,
-        List<Field> fields, List<Field> lineFields, Keep keep, String linkedSection, String source, String notes) {
+        List<Field> fields, List<Field> lineFields, Keep keep, String linkedSection, String source, String notes,
+        boolean readAtLoad, KeyUse keyUse) {
 
     public SpecialSection {
         fields = List.copyOf(fields);
         lineFields = List.copyOf(lineFields);
+    }
+
+    /**
+     * What a record with a KEY field is ("jump label") and what a patch uses instead when the key
+     * is defined in a module ("use static_key_enabled() instead").
+     */
+    public record KeyUse(String what, String instead) {
+    }
+
+    /** This row, marked as walked by the kernel when a module loads. */
+    public SpecialSection markedReadAtLoad() {
+        return new SpecialSection(name, prefix, layout, recordSize, contentSize, structSizeKey, fields, lineFields,
+                keep, linkedSection, source, notes, true, keyUse);
+    }
+
+    /** This row with what its KEY records are and how a patch does without a module's key. */
+    public SpecialSection withKeyUse(String what, String instead) {
+        return new SpecialSection(name, prefix, layout, recordSize, contentSize, structSizeKey, fields, lineFields,
+                keep, linkedSection, source, notes, readAtLoad, new KeyUse(what, instead));
+    }
+
+    /** This row, naming every section whose name starts with {@link #name}. */
+    public SpecialSection asPrefix() {
+        return new SpecialSection(name, true, layout, recordSize, contentSize, structSizeKey, fields, lineFields,
+                keep, linkedSection, source, notes, readAtLoad, keyUse);
+    }
+
+    /** This row with another record size (same fields), e.g. a size a kernel's headers define. */
+    public SpecialSection withRecordSize(int size, int content, String why) {
+        return new SpecialSection(name, prefix, layout, size, content, structSizeKey, fields, lineFields, keep,
+                linkedSection, source, notes + why, readAtLoad, keyUse);
     }
 
     /** How the section is divided. */

@@ -1,7 +1,6 @@
 package dev.kelp.build;
 
 import dev.kelp.arch.Arch;
-import dev.kelp.arch.SpecialSection;
 import dev.kelp.diff.DiffOptions;
 import dev.kelp.diff.DiffResult;
 import dev.kelp.diff.Differ;
@@ -57,7 +56,7 @@ public final class KelpUnitDiffer implements UnitDiffer {
         KbuildUnits.Unit unit = pair.unit();
         ElfFile orig = ElfFile.read(pair.original());
         ElfFile patched = ElfFile.read(pair.patched());
-        StructSizes sizes = structSizes(Arch.forMachine(orig.machine()), recordSizes);
+        StructSizes sizes = StructSizes.ofSections(Arch.forMachine(orig.machine()), recordSizes);
         DiffResult r = new Differ(new DiffOptions(sizes, object, unit.source()))
                 .diff(orig, pair.original().toString(), patched, pair.patched().toString());
         switch (r.outcome()) {
@@ -95,18 +94,6 @@ public final class KelpUnitDiffer implements UnitDiffer {
         }
         out.write(file);
         return new UnitDiff(pair, object, Kind.CHANGED, Optional.of(file), functions, r.data(), callbacks, List.of(), localized);
-    }
-
-    /** Section name → size, as the probe measured it, becomes the differ's struct-size keys. */
-    static StructSizes structSizes(Arch arch, Map<String, Integer> recordSizes) {
-        Map<String, Integer> byKey = new HashMap<>();
-        for (SpecialSection s : arch.specialSections()) {
-            Integer size = recordSizes.get(s.name());
-            if (s.structSizeKey() != null && size != null) {
-                byKey.put(s.structSizeKey(), size);
-            }
-        }
-        return StructSizes.of(byKey);
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.kelp.clones;
 
 import dev.kelp.csource.UnifiedDiff;
 import dev.kelp.arch.Arch;
-import dev.kelp.arch.SpecialSection;
 import dev.kelp.build.AffectedUnits;
 import dev.kelp.build.KbuildUnits;
 import dev.kelp.build.PatchFile;
@@ -121,14 +120,7 @@ public final class PatchRoutes {
                 .map(t -> new RecordSizeProbe.Question(t.section(), t.cType(), t.header(), t.configOption())).toList();
         KernelHeaders headers = new KernelHeaders(target.headersDir(), target.compiler(), target.vermagic(), target.symvers());
         Map<String, Integer> bySection = RecordSizeProbe.probe(headers, questions, work.dir().resolve("sizes"), verbose);
-        Map<String, Integer> byKey = new LinkedHashMap<>();
-        for (SpecialSection s : arch.specialSections()) {
-            Integer size = bySection.get(s.name());
-            if (s.structSizeKey() != null && size != null) {
-                byKey.put(s.structSizeKey(), size);
-            }
-        }
-        return StructSizes.of(byKey);
+        return StructSizes.ofSections(arch, bySection);
     }
 
     /** One entry per unit (a unit linked into several modules was compiled once). */

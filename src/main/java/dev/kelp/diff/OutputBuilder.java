@@ -596,9 +596,8 @@ final class OutputBuilder {
             if (Names.isSpecialStatic(key, t.symbol().section().name())) {
                 return true;
             }
-            String what = s.name().equals("__jump_table") ? "jump label" : "static call";
-            String fix = s.name().equals("__jump_table") ? "use static_key_enabled() instead"
-                    : "call through a function pointer instead (KPATCH_STATIC_CALL)";
+            String what = e.keyUse().what();
+            String fix = e.keyUse().instead();
             problems.add(new Problem(p.path, functionAt(s, anchor), what + " with key " + key + ", which is defined in"
                     + " module " + opts.object() + ": the patch cannot use it because module keys are set up before"
                     + " livepatch relocations are applied; " + fix));

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The special sections the differ knows, as a table: the architecture's table
- * ({@link dev.kelp.arch.Arch#specialSections(Map)}, with the record sizes of --struct-sizes)
- * translated into keep rules, plus the generic kernel sections that are never carried (exports,
- * init calls, annotations...). A section that is in neither table and not ordinary code or data
- * is unknown: if it points into an included function the diff fails naming it.
+ * The special sections the differ knows: the architecture's table
+ * ({@link dev.kelp.arch.Arch#specialSections(Map)}, with the record sizes of --struct-sizes,
+ * ending with the generic kernel's rows) translated into keep rules. A section that is not in the
+ * table and not ordinary code or data is unknown: if it points into an included function the
+ * diff fails naming it.
  */
 final class SpecialSections {
     enum Rule {
@@ -38,26 +38,11 @@ final class SpecialSections {
      * @param keyOffset   offset of a static-key / static-call-key relocation to vet, or -1
      * @param rule        the keep rule
      * @param linked      the section a PARALLEL table follows, or null
+     * @param keyUse      what a record with a key is and what to use instead of a module's key, or null
      */
     record Entry(String name, boolean prefix, int recordSize, int contentSize, int anchor, int keyOffset, Rule rule,
-            String linked) {
-        static Entry drop(String prefix) {
-            return new Entry(prefix, true, 0, 0, -1, -1, Rule.DROP, null);
-        }
+            String linked, SpecialSection.KeyUse keyUse) {
     }
-
-    /** Generic kernel sections (any architecture) that a livepatch never carries. */
-    private static final List<Entry> GENERIC = List.of(
-            // kpatch-style callbacks ({fn, objname}) travel with the new callback functions
-            new Entry(".kpatch.callbacks.", true, 16, 16, 0, -1, Rule.RECORDS, null),
-            Entry.drop(".kpatch.ignore."),
-            Entry.drop("___ksymtab"), Entry.drop("___kcrctab"), Entry.drop("__ksymtab"), Entry.drop("__kcrctab"),
-            Entry.drop(".export_symbol"), Entry.drop(".initcall"), Entry.drop(".con_initcall"), Entry.drop(".init."),
-            Entry.drop(".exit."), Entry.drop("__param"), Entry.drop("__modver"), Entry.drop("__bpf_raw_tp_map"),
-            Entry.drop("_ftrace_events"), Entry.drop("_ftrace_eval_map"), Entry.drop("__syscalls_metadata"),
-            Entry.drop(".comment"), Entry.drop(".note"), Entry.drop(".debug_"), Entry.drop(".eh_frame"),
-            Entry.drop(".BTF"), Entry.drop(".gnu.attributes"), Entry.drop(".discard"), Entry.drop("__tracepoint"),
-            new Entry("__verbose", false, 0, 0, -1, -1, Rule.REFERENCED, null));
 
     /** Code and data sections the differ treats symbol by symbol (not special). */
     private static final List<String> ORDINARY_PREFIXES = List.of(
@@ -83,7 +68,6 @@ final class SpecialSections {
         for (SpecialSection s : arch.arch.specialSections(sizes.asMap())) {
             t.add(translate(s));
         }
-        t.addAll(GENERIC);
         return new SpecialSections(t);
     }
 
@@ -109,7 +93,8 @@ final class SpecialSections {
             default:
                 rule = Rule.DROP;
         }
-        return new Entry(s.name(), s.prefix(), s.recordSize(), s.contentSize(), anchor, key, rule, s.linkedSection());
+        return new Entry(s.name(), s.prefix(), s.recordSize(), s.contentSize(), anchor, key, rule, s.linkedSection(),
+                s.keyUse());
     }
 
     /** The row for a section (exact names first, then prefixes), or null when the section is not special. */

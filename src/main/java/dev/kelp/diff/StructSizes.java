@@ -1,5 +1,7 @@
 package dev.kelp.diff;
 
+import dev.kelp.arch.Arch;
+import dev.kelp.arch.SpecialSection;
 import dev.kelp.util.KelpException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +31,21 @@ public final class StructSizes {
             s.set(e.getKey(), e.getValue());
         }
         return s;
+    }
+
+    /**
+     * Record sizes measured per section name (on the target kernel's headers) as struct-size
+     * keys: the architecture's table says which section a key sizes.
+     */
+    public static StructSizes ofSections(Arch arch, Map<String, Integer> bySection) {
+        Map<String, Integer> byKey = new LinkedHashMap<>();
+        for (SpecialSection s : arch.specialSections()) {
+            Integer size = bySection.get(s.name());
+            if (s.structSizeKey() != null && size != null) {
+                byKey.put(s.structSizeKey(), size);
+            }
+        }
+        return of(byKey);
     }
 
     /** Parses {@code key=N,key=N}; unknown keys and bad numbers are errors. */

@@ -2,6 +2,7 @@ package dev.kelp.arch.x86;
 
 import dev.kelp.arch.LivepatchArch;
 import dev.kelp.arch.RelocType;
+import dev.kelp.arch.SpecialSection;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -9,8 +10,8 @@ import java.util.stream.Collectors;
 /**
  * x86-64 as Linux 6.1 loads modules: the relocation types {@code apply_relocate_add} handles
  * are the module-loader column of {@link X86RelocTypes}; each non-NONE type refuses to write
- * over non-zero bytes. The special sections are those the loader's
- * {@code module_finalize} and the generic loader walk at load time.
+ * over non-zero bytes. The special sections are the rows of {@link X86SpecialSections} marked
+ * {@code readAtLoad}: those the loader's {@code module_finalize} and the generic loader walk.
  */
 public final class X86Livepatch implements LivepatchArch {
     public static final X86Livepatch INSTANCE = new X86Livepatch();
@@ -20,11 +21,10 @@ public final class X86Livepatch implements LivepatchArch {
             .filter(RelocType::moduleLoaderAccepts)
             .collect(Collectors.toUnmodifiableMap(RelocType::type, RelocType::width));
 
-    private static final Set<String> SPECIAL = Set.of(
-            "__jump_table", ".static_call_sites", ".altinstructions", ".altinstr_replacement",
-            ".parainstructions", ".smp_locks", ".retpoline_sites", ".return_sites", ".call_sites",
-            ".ibt_endbr_seal", "__bug_table", "__ex_table", ".orc_unwind_ip", "__mcount_loc",
-            "__tracepoints_ptrs", "__tracepoints", "__dyndbg", ".static_call.text", ".printk_index");
+    /** Exact names of the special-section rows the kernel walks at module load. */
+    private static final Set<String> SPECIAL = X86SpecialSections.DEFAULT.stream()
+            .filter(s -> s.readAtLoad() && !s.prefix()).map(SpecialSection::name)
+            .collect(Collectors.toUnmodifiableSet());
 
     private X86Livepatch() {}
 

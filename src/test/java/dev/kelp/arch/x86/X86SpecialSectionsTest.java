@@ -127,6 +127,24 @@ class X86SpecialSectionsTest {
         return b.toString() + "expected record size " + s.recordSize() + " fields " + s.fields();
     }
 
+    /** One row per section: adding a section means adding one row, never a second entry elsewhere. */
+    @Test
+    void oneRowPerSectionAndTheLivepatchViewIsDerived() {
+        List<String> names = arch.specialSections().stream().map(s -> (s.prefix() ? "prefix " : "") + s.name()).toList();
+        assertThat(names).doesNotHaveDuplicates();
+        Set<String> loaded = new HashSet<>();
+        arch.specialSections().stream().filter(s -> s.readAtLoad() && !s.prefix()).forEach(s -> loaded.add(s.name()));
+        assertThat(dev.kelp.arch.LivepatchArch.forMachine(Elf.EM_X86_64, "t.o").specialSections())
+                .containsExactlyInAnyOrderElementsOf(loaded)
+                .contains("__jump_table", ".static_call_sites", ".altinstructions", "__mcount_loc", "__ex_table");
+        for (SpecialSection s : arch.specialSections()) {
+            boolean keyed = s.fields().stream().anyMatch(f -> f.role() == SpecialSection.Role.KEY);
+            if (keyed && s.keep() == SpecialSection.Keep.ANCHOR_INCLUDED) {
+                assertThat(s.keyUse()).as(s.name() + ": a kept record with a key says what it is").isNotNull();
+            }
+        }
+    }
+
     @Test
     void structSizesSelectLayouts() {
         List<SpecialSection> old = arch.specialSections(Map.of("jump", 24, "alt", 13, "printk_index", 44));
