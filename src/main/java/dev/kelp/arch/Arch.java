@@ -20,6 +20,11 @@ public interface Arch {
                 + "; kelp supports x86-64 (EM_X86_64 = 62) only", KelpException.UNSUPPORTED, null));
     }
 
+    /** Every architecture kelp knows. */
+    static List<Arch> all() {
+        return List.of(X86_64.INSTANCE);
+    }
+
     /** The implementation for an ELF {@code e_machine}, if kelp knows it. */
     static Optional<Arch> lookup(int eMachine) {
         return eMachine == Elf.EM_X86_64 ? Optional.of(X86_64.INSTANCE) : Optional.empty();
@@ -156,6 +161,22 @@ public interface Arch {
      * para). A size that has no known layout for a section is an error naming the key.
      */
     List<SpecialSection> specialSections(Map<String, Integer> structSizes);
+
+    /**
+     * Every record layout kelp knows for a section, the reference kernel's first, then those of
+     * older kernels (to recognise an object's own record size).
+     */
+    default List<SpecialSection> specialSectionLayouts(String sectionName) {
+        return specialSection(sectionName).map(List::of).orElse(List.of());
+    }
+
+    /** The keys {@code --struct-sizes} accepts on this architecture. */
+    default java.util.Set<String> structSizeKeys() {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        specialSections().stream().map(SpecialSection::structSizeKey).filter(java.util.Objects::nonNull)
+                .forEach(keys::add);
+        return keys;
+    }
 
     /** The entry for a section name (exact names first, then prefix entries like ".discard."). */
     default Optional<SpecialSection> specialSection(String sectionName) {

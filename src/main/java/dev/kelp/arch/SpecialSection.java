@@ -1,7 +1,13 @@
 package dev.kelp.arch;
 
+import dev.kelp.elf.Relocation;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * One row of an architecture's special-section table: a section the kernel reads as an array of
@@ -152,6 +158,32 @@ public record SpecialSection(String name, boolean prefix, Layout layout, int rec
         }
         long rest = sectionSize % recordSize;
         return rest == 0 || rest == contentSize;
+    }
+
+    /**
+     * Whether a section of {@code sectionSize} bytes with these relocations (offsets inside the
+     * section) is an array of this row's records: whole records, every relocation on a field of
+     * its record with the field's type, and every non-optional field relocated in every record.
+     */
+    public boolean fitsRecords(long sectionSize, List<Relocation> relocs, IntFunction<String> typeName) {
+        if (recordSize <= 0 || !isWholeRecords(sectionSize) || relocs.isEmpty()) {
+            return false;
+        }
+        long records = recordCount(sectionSize);
+        Map<Integer, Set<Long>> recordsByField = new HashMap<>();
+        for (Relocation r : relocs) {
+            Optional<Field> f = fieldAt(r.offset() % recordSize);
+            if (f.isEmpty() || (f.get().relocType() != null && !f.get().relocType().equals(typeName.apply(r.type())))) {
+                return false;
+            }
+            recordsByField.computeIfAbsent(f.get().offset(), k -> new HashSet<>()).add(r.offset() / recordSize);
+        }
+        for (Field f : fields) {
+            if (!f.optional() && recordsByField.getOrDefault(f.offset(), Set.of()).size() != records) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The field whose offset inside the record is {@code offsetInRecord}, if any. */

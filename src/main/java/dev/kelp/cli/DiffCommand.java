@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 public final class DiffCommand implements Callable<Integer> {
     @Option(names = "--struct-sizes", paramLabel = "K=N,...",
             description = "Record sizes of the special sections for the kernel that built the objects"
-                    + " (bug, ex, alt, jump, orc, static_call, printk_index, para). Default: x86-64 6.1.")
+                    + " (bug, ex, alt, jump, orc, static_call, printk_index, para), to cross-check: each size is"
+                    + " read from the objects, and a given size they contradict is refused.")
     String structSizes;
 
     @Option(names = "--report", paramLabel = "FILE.json", description = "Write a JSON report.")

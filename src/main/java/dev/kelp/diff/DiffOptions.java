@@ -10,7 +10,7 @@ package dev.kelp.diff;
  */
 public record DiffOptions(StructSizes structSizes, String object, String unit) {
     public static DiffOptions defaults() {
-        return new DiffOptions(StructSizes.defaults(), null, null);
+        return new DiffOptions(StructSizes.none(), null, null);
     }
 
     /** Whether the target is a module (its static keys cannot be used from the patch). */

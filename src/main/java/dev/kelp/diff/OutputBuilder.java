@@ -83,7 +83,7 @@ final class OutputBuilder {
         this.cs = cs;
         this.opts = opts;
         this.problems = problems;
-        this.special = SpecialSections.of(patched.arch, opts.structSizes());
+        this.special = SpecialSections.of(patched.arch, opts.structSizes(), patched, problems);
         this.out = ElfFile.create(patched.elf.byteOrder(), patched.elf.machine());
         out.setOsabi(patched.elf.osabi()).setFlags(patched.elf.flags());
         Section strtab = out.addSection(new Section(".strtab", Elf.SHT_STRTAB));

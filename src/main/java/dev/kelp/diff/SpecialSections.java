@@ -1,10 +1,13 @@
 package dev.kelp.diff;
 
 import dev.kelp.arch.SpecialSection;
+import dev.kelp.elf.Section;
+import dev.kelp.util.KelpException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The special sections the differ knows: the architecture's table
@@ -62,7 +65,47 @@ final class SpecialSections {
         }
     }
 
-    /** The table for an architecture and the target kernel's record sizes. */
+    /**
+     * The table for an architecture and one object: each version-dependent record size is the
+     * one the object shows ({@link RecordSizes}); a given size only cross-checks it, and each
+     * disagreement is a problem naming both.
+     */
+    static SpecialSections of(DiffArch arch, StructSizes sizes, ObjectIndex obj, List<Problem> problems) {
+        List<SpecialSection> rows = new ArrayList<>(arch.arch.specialSections(sizes.asMap()));
+        for (int i = 0; i < rows.size(); i++) {
+            SpecialSection row = rows.get(i);
+            Section s = row.structSizeKey() == null || row.prefix() ? null : obj.elf.section(row.name());
+            if (s == null || s.isNobits()) {
+                continue;
+            }
+            Optional<RecordSizes.Derived> d = RecordSizes.derive(arch.arch, obj, s, row);
+            if (d.isEmpty() || d.get().size() == row.recordSize()) {
+                continue;
+            }
+            Integer given = sizes.asMap().get(row.structSizeKey());
+            if (given != null) {
+                problems.add(new Problem(obj.path, s.name(), "record size " + given + " (" + row.structSizeKey() + "="
+                        + given + " from " + sizes.origin() + ") disagrees with the object: " + d.get().evidence() + " says "
+                        + d.get().size() + " bytes per record; give the sizes of the kernel that built the object,"
+                        + " or none (kelp reads them from the object)"));
+                continue;
+            }
+            try {
+                rows.set(i, SpecialSection.lookup(arch.arch.specialSections(Map.of(row.structSizeKey(),
+                        d.get().size())), row.name()).orElseThrow());
+            } catch (KelpException e) {
+                problems.add(new Problem(obj.path, s.name(), "the object's " + d.get().evidence().replaceFirst("^its ", "") + " says "
+                        + d.get().size() + " bytes per record, a layout kelp does not know: " + e.getMessage()));
+            }
+        }
+        List<Entry> t = new ArrayList<>();
+        for (SpecialSection s : rows) {
+            t.add(translate(s));
+        }
+        return new SpecialSections(t);
+    }
+
+    /** The table with the given sizes (or the architecture's), for callers without an object. */
     static SpecialSections of(DiffArch arch, StructSizes sizes) {
         List<Entry> t = new ArrayList<>();
         for (SpecialSection s : arch.arch.specialSections(sizes.asMap())) {

@@ -3,30 +3,40 @@ package dev.kelp.diff;
 import dev.kelp.arch.Arch;
 import dev.kelp.arch.SpecialSection;
 import dev.kelp.util.KelpException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Record sizes of the special sections whose layout changes between kernel versions, as given
- * by {@code --struct-sizes bug=12,ex=12,...}. The defaults are those of x86-64 Linux 6.1.
+ * Record sizes of the special sections whose layout changes between kernel versions, as the user
+ * gave them ({@code --struct-sizes bug=12,ex=12,...}) or as {@code kelp build} measured them on the
+ * target's headers. The differ derives each size from the object itself ({@link RecordSizes}) and
+ * uses these only to cross-check; with none given, a size the object does not show is the
+ * architecture table's (Linux 6.1).
  */
 public final class StructSizes {
-    /** Keys and the x86-64 6.1 defaults. */
-    public static final Map<String, Integer> DEFAULTS = Map.of(
-            "bug", 12, "ex", 12, "alt", 13, "jump", 16, "orc", 6, "static_call", 8, "printk_index", 44, "para", 16);
-
     private final Map<String, Integer> sizes;
+    private final String origin;
 
-    private StructSizes(Map<String, Integer> sizes) {
+    private StructSizes(Map<String, Integer> sizes, String origin) {
         this.sizes = sizes;
+        this.origin = origin;
     }
 
-    public static StructSizes defaults() {
-        return new StructSizes(new LinkedHashMap<>(DEFAULTS));
+    /** No sizes given: the objects and the architecture table decide. */
+    public static StructSizes none() {
+        return new StructSizes(new LinkedHashMap<>(), "none");
     }
 
+    /** Sizes given by a program (keys as in --struct-sizes). */
     public static StructSizes of(Map<String, Integer> values) {
-        StructSizes s = defaults();
+        return of(values, "the given struct sizes");
+    }
+
+    private static StructSizes of(Map<String, Integer> values, String origin) {
+        StructSizes s = new StructSizes(new LinkedHashMap<>(), origin);
         for (Map.Entry<String, Integer> e : values.entrySet()) {
             s.set(e.getKey(), e.getValue());
         }
@@ -45,19 +55,19 @@ public final class StructSizes {
                 byKey.put(s.structSizeKey(), size);
             }
         }
-        return of(byKey);
+        return of(byKey, "the sizes measured on the target kernel's headers");
     }
 
     /** Parses {@code key=N,key=N}; unknown keys and bad numbers are errors. */
     public static StructSizes parse(String spec) {
-        StructSizes s = defaults();
+        StructSizes s = new StructSizes(new LinkedHashMap<>(), "--struct-sizes");
         if (spec == null || spec.isBlank()) {
             return s;
         }
         for (String part : spec.split(",")) {
             String[] kv = part.trim().split("=", 2);
             if (kv.length != 2) {
-                throw new KelpException("--struct-sizes: '" + part + "' is not KEY=SIZE (keys: " + DEFAULTS.keySet() + ")");
+                throw new KelpException("--struct-sizes: '" + part + "' is not KEY=SIZE (keys: " + knownKeys() + ")");
             }
             int v;
             try {
@@ -70,9 +80,16 @@ public final class StructSizes {
         return s;
     }
 
+    /** The keys of every architecture kelp knows. */
+    private static Set<String> knownKeys() {
+        Set<String> keys = new TreeSet<>();
+        Arch.all().forEach(a -> keys.addAll(a.structSizeKeys()));
+        return keys;
+    }
+
     private void set(String key, int v) {
-        if (!DEFAULTS.containsKey(key)) {
-            throw new KelpException("--struct-sizes: unknown key '" + key + "' (keys: " + DEFAULTS.keySet() + ")");
+        if (!knownKeys().contains(key)) {
+            throw new KelpException("--struct-sizes: unknown key '" + key + "' (keys: " + knownKeys() + ")");
         }
         if (v <= 0 || v > 4096) {
             throw new KelpException("--struct-sizes: size of '" + key + "' must be 1..4096, got " + v);
@@ -80,13 +97,14 @@ public final class StructSizes {
         sizes.put(key, v);
     }
 
-    /** The sizes as a map (key → bytes). */
-    public java.util.Map<String, Integer> asMap() {
-        return java.util.Collections.unmodifiableMap(sizes);
+    /** The given sizes as a map (key → bytes); empty when none were given. */
+    public Map<String, Integer> asMap() {
+        return Collections.unmodifiableMap(sizes);
     }
 
-    public int get(String key) {
-        return sizes.get(key);
+    /** Where the sizes came from, for messages ("--struct-sizes"). */
+    String origin() {
+        return origin;
     }
 
     @Override

@@ -46,7 +46,7 @@ class BinaryRouteTest {
 
     @Test
     void differFindsChangedAndNewFunctionsPerTargetObject() throws IOException {
-        BinaryRoute b = BinaryRoute.run(List.of(build()), StructSizes.defaults());
+        BinaryRoute b = BinaryRoute.run(List.of(build()), StructSizes.none());
         assertThat(b.changedIn("drvmod")).containsExactlyInAnyOrder("f", "g", "k");
         assertThat(b.addedIn("drvmod")).containsExactly("h");
         assertThat(b.removedIn("drvmod")).containsExactly("gone");
@@ -63,7 +63,7 @@ class BinaryRouteTest {
 
     @Test
     void binaryOnlyFunctionsGetTheirReason() throws IOException {
-        BinaryRoute b = BinaryRoute.run(List.of(build()), StructSizes.defaults());
+        BinaryRoute b = BinaryRoute.run(List.of(build()), StructSizes.none());
         // the source route as if the patch touched f only (e.g. g and k changed through something it does not follow)
         AffectedFunction f = new AffectedFunction("drvmod", "drv/unit.c", "f", "f", List.of(), Presence.OWN_SYMBOL, "symbol in drvmod");
         AffectedFunction gone = new AffectedFunction("drvmod", "drv/unit.c", "gone", "gone", List.of(), Presence.OWN_SYMBOL,

@@ -26,7 +26,18 @@ final class Corpus {
             return name;
         }
 
+        /**
+         * The sizes to diff with: none, as each object shows its own record sizes. expected.json's
+         * struct_sizes are wrong for several objects (jump=24 and alt=13 where the objects have
+         * 16-byte relative jump entries and 12-byte alternatives); {@link RecordSizesTest} checks
+         * that giving them is refused, naming both sizes.
+         */
         StructSizes sizes() {
+            return StructSizes.none();
+        }
+
+        /** The struct_sizes of expected.json, as given sizes. */
+        StructSizes givenSizes() {
             return StructSizes.of(structSizes);
         }
 

@@ -208,15 +208,26 @@ final class X86SpecialSections {
     /** Keys accepted by {@link #withSizes} that do not change a record size. */
     private static final Set<String> INFORMATIONAL_KEYS = Set.of("printk_index");
 
+    /** The --struct-sizes keys: those of the rows, and the informational ones. */
+    static Set<String> keys() {
+        Set<String> keys = new java.util.TreeSet<>(INFORMATIONAL_KEYS);
+        DEFAULT.stream().map(SpecialSection::structSizeKey).filter(java.util.Objects::nonNull).forEach(keys::add);
+        return keys;
+    }
+
+    /** The 6.1 layout of a section, then its older variants. */
+    static List<SpecialSection> layouts(String sectionName) {
+        List<SpecialSection> out = new ArrayList<>();
+        SpecialSection.lookup(DEFAULT, sectionName).ifPresent(out::add);
+        VARIANTS.stream().filter(v -> v.name().equals(sectionName)).forEach(out::add);
+        return out;
+    }
+
     static List<SpecialSection> withSizes(Map<String, Integer> sizes) {
         for (String k : sizes.keySet()) {
-            boolean known = INFORMATIONAL_KEYS.contains(k)
-                    || DEFAULT.stream().anyMatch(s -> k.equals(s.structSizeKey()));
-            if (!known) {
+            if (!keys().contains(k)) {
                 throw new KelpException("unknown special-section struct size key '" + k + "': x86-64 knows "
-                        + String.join(", ", DEFAULT.stream().map(SpecialSection::structSizeKey)
-                                .filter(java.util.Objects::nonNull).toList())
-                        + " (and printk_index, which sizes the pointed-to pi_entry and is ignored)");
+                        + String.join(", ", keys()) + " (printk_index sizes the pointed-to pi_entry and is ignored)");
             }
         }
         List<SpecialSection> out = new ArrayList<>();

@@ -154,6 +154,16 @@ public final class X86_64 implements Arch {
     }
 
     @Override
+    public List<SpecialSection> specialSectionLayouts(String sectionName) {
+        return X86SpecialSections.layouts(sectionName);
+    }
+
+    @Override
+    public java.util.Set<String> structSizeKeys() {
+        return X86SpecialSections.keys();
+    }
+
+    @Override
     public List<SpecialSection> specialSections(Map<String, Integer> structSizes) {
         return X86SpecialSections.withSizes(structSizes);
     }

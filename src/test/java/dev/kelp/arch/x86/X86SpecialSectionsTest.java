@@ -89,26 +89,7 @@ class X86SpecialSectionsTest {
     }
 
     private static boolean fits(SpecialSection c, Section sec, List<Relocation> relocs) {
-        int size = c.recordSize();
-        if (!c.isWholeRecords(sec.size())) {
-            return false;
-        }
-        long records = c.recordCount(sec.size());
-        Map<Integer, Set<Long>> seenByField = new TreeMap<>();
-        for (Relocation r : relocs) {
-            Optional<Field> f = c.fieldAt(r.offset() % size);
-            if (f.isEmpty() || !Arch.relocationName(Elf.EM_X86_64, r.type()).equals(f.get().relocType())) {
-                return false;
-            }
-            seenByField.computeIfAbsent(f.get().offset(), k -> new HashSet<>()).add(r.offset() / size);
-        }
-        for (Field f : c.fields()) {
-            long n = seenByField.getOrDefault(f.offset(), Set.of()).size();
-            if (!f.optional() && n != records) {
-                return false;
-            }
-        }
-        return true;
+        return c.fitsRecords(sec.size(), relocs, t -> Arch.relocationName(Elf.EM_X86_64, t));
     }
 
     private static void checkParallel(ElfFile elf, Section sec, SpecialSection s, List<String> problems, Path p) {
