@@ -1,55 +1,16 @@
 package dev.kelp.arch;
 
-import dev.kelp.arch.x86.X86_64;
-import dev.kelp.elf.Elf;
 import dev.kelp.elf.Relocation;
-import dev.kelp.util.KelpException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Everything architecture-specific that the generic stages (diff, klp, module) need, so that
- * they never switch on the ELF machine. Obtain one with {@link #forMachine(int)}.
+ * they never switch on the ELF machine. Obtain one from the registry,
+ * {@code dev.kelp.arch.registry.Machines.forElf(machine).arch()}.
  */
 public interface Arch {
-
-    /** The implementation for an ELF {@code e_machine}, or an "unsupported architecture" error. */
-    static Arch forMachine(int eMachine) {
-        return lookup(eMachine).orElseThrow(() -> new KelpException("unsupported architecture: ELF machine " + eMachine + ElfMachines.suffix(eMachine)
-                + "; kelp supports x86-64 (EM_X86_64 = 62) only", KelpException.UNSUPPORTED, null));
-    }
-
-    /** Every architecture kelp knows. */
-    static List<Arch> all() {
-        return List.of(X86_64.INSTANCE);
-    }
-
-    /** The implementation for an ELF {@code e_machine}, if kelp knows it. */
-    static Optional<Arch> lookup(int eMachine) {
-        return eMachine == Elf.EM_X86_64 ? Optional.of(X86_64.INSTANCE) : Optional.empty();
-    }
-
-    /**
-     * A relocation type's psABI name for display (inspect, messages), from the architecture's
-     * table; {@code R_unknown(N)} when kelp does not know the machine or the type.
-     */
-    static String relocationName(int eMachine, int type) {
-        return lookup(eMachine).flatMap(a -> a.relocType(type)).map(RelocType::name)
-                .orElse("R_unknown(" + Integer.toUnsignedString(type) + ")");
-    }
-
-    /**
-     * The implementation for a kernel configured with these options (the target of {@code kelp
-     * build}, known by its config before any object exists).
-     */
-    static Arch forKernelConfig(java.util.function.Predicate<String> isSet) {
-        if (isSet.test("CONFIG_X86_64")) {
-            return X86_64.INSTANCE;
-        }
-        throw new KelpException("unsupported architecture: the target kernel's config does not set CONFIG_X86_64;"
-                + " kelp supports x86-64 only", KelpException.UNSUPPORTED, null);
-    }
 
     /**
      * The C types of the special sections whose record size the target kernel defines, to be

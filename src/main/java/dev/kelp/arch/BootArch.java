@@ -1,7 +1,5 @@
 package dev.kelp.arch;
 
-import dev.kelp.arch.x86.X86Boot;
-import dev.kelp.util.KelpException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,87 +8,18 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * How a target kernel of one architecture boots under QEMU, for {@code kelp test}: which QEMU
  * system emulator and machine options, which console the guest writes to, which accelerators
  * exist, and how the distribution's kernel image is turned into what QEMU boots fastest. The
  * QEMU stage (process, initramfs, console, verdict) knows nothing else about the machine.
- * Selected from the kernel image itself with {@link #forImage(Path)}; adding an architecture
- * means adding one implementation to {@link #supported()}.
+ * Selected from the kernel image itself with {@code dev.kelp.arch.registry.BootImages.forImage};
+ * each {@link Machine} of the registry has one.
  */
 public interface BootArch {
     /** How many bytes of an image's start {@link #boots} and {@link #release} need. */
     int HEAD_SIZE = 0x8000;
-
-    /** Every architecture kelp test can boot. */
-    static List<BootArch> supported() {
-        return List.of(X86Boot.INSTANCE);
-    }
-
-    /** The architecture that boots the kernel image FILE, or an error naming FILE and its machine. */
-    static BootArch forImage(Path file) {
-        return forImage(file.toString(), head(file));
-    }
-
-    /** As {@link #forImage(Path)}, for an image's first bytes (at least {@link #HEAD_SIZE}, or all of it). */
-    static BootArch forImage(String file, byte[] head) {
-        for (BootArch arch : supported()) {
-            if (arch.boots(head)) {
-                return arch;
-            }
-        }
-        throw notBootable(file, head);
-    }
-
-    /** The release an image's header records, if a supported architecture's format records one. */
-    static Optional<String> imageRelease(byte[] head) {
-        return supported().stream().filter(a -> a.boots(head)).findFirst().flatMap(a -> a.release(head));
-    }
-
-    /**
-     * The kernel ELF (vmlinux) inside IMAGE, the content of the distribution kernel image FILE
-     * ({@code /boot/vmlinuz-*}), read by the architecture that boots it; an image whose own
-     * header names another machine is refused naming it (exit 2), anything else as not an image
-     * of a supported architecture (exit 1).
-     */
-    static byte[] imageKernelElf(Path file, byte[] image) {
-        for (BootArch arch : supported()) {
-            if (arch.boots(image)) {
-                return arch.kernelElf(file, image);
-            }
-        }
-        Optional<String> machine = ImageMachine.of(image);
-        if (machine.isPresent()) {
-            String names = supported().stream().map(BootArch::name).collect(Collectors.joining(", "));
-            throw new KelpException(file + ": a kernel image for " + machine.get()
-                    + "; kelp reads the kernel of " + names + " images only (" + releaseFormats()
-                    + "); pass --vmlinux or --kallsyms instead", KelpException.UNSUPPORTED, null);
-        }
-        throw new KelpException(file + ": " + supported().stream().map(BootArch::notKernelImage)
-                .collect(Collectors.joining("; ")));
-    }
-
-    /** "an x86 bzImage": the formats whose header records the release, for messages. */
-    static String releaseFormats() {
-        return supported().stream().map(BootArch::releaseFormat).collect(Collectors.joining(" or "));
-    }
-
-    /**
-     * Why no supported architecture boots FILE: an unsupported architecture (exit 2) when the
-     * image's own header names its machine, else not a kernel image kelp knows (exit 1).
-     */
-    static KelpException notBootable(String file, byte[] head) {
-        String formats = supported().stream().map(BootArch::imageFormats).collect(Collectors.joining("; "));
-        Optional<String> machine = ImageMachine.of(head);
-        if (machine.isPresent()) {
-            String names = supported().stream().map(BootArch::name).collect(Collectors.joining(", "));
-            return new KelpException(file + ": a kernel image for " + machine.get() + "; kelp test boots " + names
-                    + " kernels only (" + formats + ")", KelpException.UNSUPPORTED, null);
-        }
-        return new KelpException(file + ": not a kernel image kelp test can boot (expected " + formats + ")");
-    }
 
     /** The first {@link #HEAD_SIZE} bytes of FILE (fewer if it is shorter). */
     static byte[] head(Path file) {

@@ -4,7 +4,7 @@ import dev.kelp.elf.Elf;
 import java.util.Map;
 
 /** Names of the ELF machines kelp may meet, for messages about the ones it does not support. */
-final class ElfMachines {
+public final class ElfMachines {
     private static final Map<Integer, String> NAMES = Map.of(
             Elf.EM_386, "i386",
             Elf.EM_PPC, "ppc",
@@ -19,7 +19,7 @@ final class ElfMachines {
     private ElfMachines() {}
 
     /** " (aarch64)" for a known machine, "" otherwise: appended after the number in messages. */
-    static String suffix(int eMachine) {
+    public static String suffix(int eMachine) {
         String name = NAMES.get(eMachine);
         return name == null ? "" : " (" + name + ")";
     }

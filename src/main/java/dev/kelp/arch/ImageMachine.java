@@ -15,7 +15,7 @@ import java.util.zip.GZIPInputStream;
  * magic at 0x38), the same gzip-compressed ({@code Image.gz}, Debian's arm64 vmlinuz), or an
  * EFI PE/COFF image (the Machine field of its COFF header).
  */
-final class ImageMachine {
+public final class ImageMachine {
     private static final int ARM64_MAGIC = 0x644d5241; // "ARM\x64"
     private static final int RISCV_MAGIC2 = 0x05435352; // "RSC\x05"
 
@@ -25,7 +25,7 @@ final class ImageMachine {
     private ImageMachine() {}
 
     /** "aarch64 (ELF machine 183)", "arm64 (Image)", …, or empty when the format is unknown. */
-    static Optional<String> of(byte[] head) {
+    public static Optional<String> of(byte[] head) {
         return of(head, true);
     }
 

@@ -1,8 +1,5 @@
 package dev.kelp.arch;
 
-import dev.kelp.arch.x86.X86Livepatch;
-import dev.kelp.elf.Elf;
-import dev.kelp.util.KelpException;
 import java.util.Set;
 
 /**
@@ -30,13 +27,4 @@ public interface LivepatchArch {
      * applied later (module-specific ones).
      */
     Set<String> specialSections();
-
-    /** The table for an ELF e_machine, or an error naming the file when kelp does not know it. */
-    static LivepatchArch forMachine(int machine, String file) {
-        if (machine == Elf.EM_X86_64) {
-            return X86Livepatch.INSTANCE;
-        }
-        throw new KelpException(file + ": machine " + machine + " is not supported for livepatch conversion"
-                + " (kelp knows x86-64 only)", KelpException.UNSUPPORTED, null);
-    }
 }

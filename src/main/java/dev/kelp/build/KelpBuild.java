@@ -1,6 +1,7 @@
 package dev.kelp.build;
 
 import dev.kelp.arch.Arch;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.arch.RecordCType;
 import dev.kelp.module.RecordSizeProbe;
 import dev.kelp.util.KelpException;
@@ -42,7 +43,7 @@ public final class KelpBuild {
 
     private static BuildReport runChecked(BuildPipeline.Request req, Consumer<String> progress, Path reportFile) {
         Target target = Target.discover(req.kernel(), req.source());
-        Arch arch = Arch.forKernelConfig(target.config()::isSet);
+        Arch arch = Machines.forKernelConfig(target.config()::isSet).arch();
         List<RecordSizeProbe.Question> questions = arch.recordTypes().stream().map(KelpBuild::question).toList();
         preload(target.release());
         BuildPipeline pipeline = new BuildPipeline(new KelpUnitDiffer(target.release(), TargetSymbols::of),

@@ -1,6 +1,6 @@
 package dev.kelp.build;
 
-import dev.kelp.arch.Arch;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.diff.DiffOptions;
 import dev.kelp.diff.DiffResult;
 import dev.kelp.diff.Differ;
@@ -56,7 +56,7 @@ public final class KelpUnitDiffer implements UnitDiffer {
         KbuildUnits.Unit unit = pair.unit();
         ElfFile orig = ElfFile.read(pair.original());
         ElfFile patched = ElfFile.read(pair.patched());
-        StructSizes sizes = StructSizes.ofSections(Arch.forMachine(orig.machine()), recordSizes);
+        StructSizes sizes = StructSizes.ofSections(Machines.forElf(orig.machine()).arch(), recordSizes);
         DiffResult r = new Differ(new DiffOptions(sizes, object, unit.source()))
                 .diff(orig, pair.original().toString(), patched, pair.patched().toString());
         switch (r.outcome()) {

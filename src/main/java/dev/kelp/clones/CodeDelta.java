@@ -4,6 +4,7 @@ import dev.kelp.arch.Arch;
 import dev.kelp.arch.CodeScanner;
 import dev.kelp.arch.Insn;
 import dev.kelp.arch.RelocType;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
@@ -59,7 +60,7 @@ public record CodeDelta(long originalSize, long patchedSize, Set<String> referen
         was.removeAll(rp);
         byte[] bo = maskedBytes(original, o.get());
         byte[] bp = maskedBytes(patched, p.get());
-        Arch arch = Arch.forMachine(original.machine());
+        Arch arch = Machines.forElf(original.machine()).arch();
         return Optional.of(new CodeDelta(o.get().size(), p.get().size(), now, was, Arrays.equals(bo, bp),
                 shape(instructions(arch, bo, false), instructions(arch, bp, false), instructions(arch, bo, true),
                         instructions(arch, bp, true))));
@@ -179,7 +180,7 @@ public record CodeDelta(long originalSize, long patchedSize, Set<String> referen
             return new byte[0];
         }
         byte[] b = Arrays.copyOfRange(data, (int) fn.value(), (int) (fn.value() + fn.size()));
-        Arch arch = Arch.forMachine(f.machine());
+        Arch arch = Machines.forElf(f.machine()).arch();
         for (RelocationSection rs : f.relocationsFor(fn.section())) {
             for (Relocation r : rs.relocations()) {
                 long at = r.offset() - fn.value();

@@ -2,6 +2,7 @@ package dev.kelp.clones;
 
 import dev.kelp.csource.UnifiedDiff;
 import dev.kelp.arch.Arch;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.build.AffectedUnits;
 import dev.kelp.build.KbuildUnits;
 import dev.kelp.build.PatchFile;
@@ -115,7 +116,7 @@ public final class PatchRoutes {
 
     /** The special sections' record sizes of the target, measured on its headers as kelp build does. */
     static StructSizes recordSizes(Target target, WorkTree work, boolean verbose) {
-        Arch arch = Arch.forKernelConfig(target.config()::isSet);
+        Arch arch = Machines.forKernelConfig(target.config()::isSet).arch();
         List<RecordSizeProbe.Question> questions = arch.recordTypes().stream()
                 .map(t -> new RecordSizeProbe.Question(t.section(), t.cType(), t.header(), t.configOption())).toList();
         KernelHeaders headers = new KernelHeaders(target.headersDir(), target.compiler(), target.vermagic(), target.symvers());

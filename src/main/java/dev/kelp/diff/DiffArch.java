@@ -3,6 +3,7 @@ package dev.kelp.diff;
 import dev.kelp.arch.Arch;
 import dev.kelp.arch.InsnDecoder;
 import dev.kelp.arch.RelocType;
+import dev.kelp.arch.registry.Machines;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +33,7 @@ final class DiffArch {
 
     /** The differ's view of the architecture of an ELF e_machine (an "unsupported" error otherwise). */
     static synchronized DiffArch forMachine(int machine) {
-        return BY_MACHINE.computeIfAbsent(machine, m -> new DiffArch(Arch.forMachine(m)));
+        return BY_MACHINE.computeIfAbsent(machine, m -> new DiffArch(Machines.forElf(m).arch()));
     }
 
     InsnDecoder decoder() {

@@ -2,6 +2,7 @@ package dev.kelp.diff;
 
 import dev.kelp.arch.Arch;
 import dev.kelp.arch.SpecialSection;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
 import dev.kelp.elf.Section;
@@ -44,7 +45,7 @@ final class RecordSizes {
         List<Relocation> relocs = Arrays.asList(obj.relocationsOf(s));
         TreeSet<Integer> fitting = new TreeSet<>();
         for (SpecialSection layout : candidates(arch, s.name(), row)) {
-            if (layout.fitsRecords(s.size(), relocs, t -> Arch.relocationName(obj.elf.machine(), t))) {
+            if (layout.fitsRecords(s.size(), relocs, t -> Machines.relocationName(obj.elf.machine(), t))) {
                 fitting.add(layout.recordSize());
             }
         }

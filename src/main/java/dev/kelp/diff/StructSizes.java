@@ -2,6 +2,7 @@ package dev.kelp.diff;
 
 import dev.kelp.arch.Arch;
 import dev.kelp.arch.SpecialSection;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.util.KelpException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -83,7 +84,7 @@ public final class StructSizes {
     /** The keys of every architecture kelp knows. */
     private static Set<String> knownKeys() {
         Set<String> keys = new TreeSet<>();
-        Arch.all().forEach(a -> keys.addAll(a.structSizeKeys()));
+        Machines.all().forEach(m -> keys.addAll(m.arch().structSizeKeys()));
         return keys;
     }
 

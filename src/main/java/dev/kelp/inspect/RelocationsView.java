@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kelp.arch.Arch;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
 import dev.kelp.elf.RelocationSection;
@@ -29,7 +29,7 @@ public final class RelocationsView implements ElfView {
                     r.isLivepatch() ? ", livepatch" : "");
             out.printf("  %16s %-24s %s%n", "Offset", "Type", "Symbol + Addend");
             for (Relocation rel : r.relocations()) {
-                out.printf("  %016x %-24s %s%s%n", rel.offset(), Arch.relocationName(elf.machine(), rel.type()),
+                out.printf("  %016x %-24s %s%s%n", rel.offset(), Machines.relocationName(elf.machine(), rel.type()),
                         ElfNames.symbolLabel(rel.symbol()), r.isRela() ? addend(rel.addend()) : "");
             }
         }
@@ -53,7 +53,7 @@ public final class RelocationsView implements ElfView {
             for (Relocation rel : r.relocations()) {
                 ObjectNode e = a.addObject();
                 e.put("offset", rel.offset());
-                e.put("type", Arch.relocationName(elf.machine(), rel.type()));
+                e.put("type", Machines.relocationName(elf.machine(), rel.type()));
                 e.put("typeValue", rel.type());
                 e.put("symbol", ElfNames.symbolLabel(rel.symbol()));
                 e.put("symbolIndex", rel.symbol() == null ? 0 : rel.symbol().index());

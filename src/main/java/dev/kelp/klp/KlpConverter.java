@@ -1,6 +1,7 @@
 package dev.kelp.klp;
 
 import dev.kelp.arch.LivepatchArch;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.diff.SideBandFormat;
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
@@ -89,7 +90,7 @@ public final class KlpConverter {
         this.elf = elf;
         this.oracle = oracle;
         this.options = options;
-        this.arch = LivepatchArch.forMachine(elf.machine(), elf.name());
+        this.arch = Machines.livepatch(elf.machine(), elf.name());
         this.problems = new Problems(elf.name());
         this.kernel = new KernelRules(elf, arch, problems);
         this.writer = new KlpWriter(elf, arch);

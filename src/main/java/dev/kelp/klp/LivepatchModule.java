@@ -1,7 +1,6 @@
 package dev.kelp.klp;
 
-import dev.kelp.arch.Arch;
-import dev.kelp.arch.LivepatchArch;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
 import dev.kelp.elf.RelocationSection;
@@ -77,7 +76,7 @@ public final class LivepatchModule {
             for (Relocation rel : r.relocations()) {
                 String name = rel.symbol() == null ? "" : rel.symbol().name();
                 var parsed = KlpNames.parseSymbol(name);
-                entries.add(new Entry(r.name(), lp, target, rel.offset(), Arch.relocationName(elf.machine(),
+                entries.add(new Entry(r.name(), lp, target, rel.offset(), Machines.relocationName(elf.machine(),
                         rel.type()), rel.type(), name, parsed.map(KlpNames.KlpSymbolName::object).orElse(""),
                         parsed.map(KlpNames.KlpSymbolName::symbol).orElse(""),
                         parsed.map(KlpNames.KlpSymbolName::sympos).orElse(0L), rel.addend(), parsed.isPresent()));
@@ -142,7 +141,7 @@ public final class LivepatchModule {
         static List<PatchedFunction> functions(ElfFile elf) {
             int abs64;
             try {
-                abs64 = LivepatchArch.forMachine(elf.machine(), elf.name()).absolute64();
+                abs64 = Machines.livepatch(elf.machine(), elf.name()).absolute64();
             } catch (RuntimeException e) {
                 return List.of();
             }

@@ -1,6 +1,7 @@
 package dev.kelp.qemu;
 
 import dev.kelp.arch.BootArch;
+import dev.kelp.arch.registry.BootImages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -27,7 +28,7 @@ final class BootImage {
 
     /** {@link #choose(BootArch, Path, Path)} for the architecture IMAGE is built for. */
     static Choice choose(Path image, Path cache) {
-        return choose(BootArch.forImage(image), image, cache);
+        return choose(BootImages.forImage(image), image, cache);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.kelp.qemu;
 
 import dev.kelp.arch.BootArch;
+import dev.kelp.arch.registry.BootImages;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.util.KelpException;
 import dev.kelp.util.KernelReleases;
 import java.io.IOException;
@@ -67,7 +69,7 @@ public record KernelTarget(String release, Path vmlinuz, Path modulesDir) {
 
     /** The release recorded in the image's header (x86: the bzImage's setup header), if its format has one. */
     static Optional<String> imageRelease(Path image) {
-        return BootArch.imageRelease(BootArch.head(image));
+        return BootImages.imageRelease(BootArch.head(image));
     }
 
     /**
@@ -76,13 +78,13 @@ public record KernelTarget(String release, Path vmlinuz, Path modulesDir) {
      */
     private static KelpException noRelease(Path image) {
         byte[] head = BootArch.head(image);
-        if (BootArch.supported().stream().noneMatch(a -> a.boots(head))) {
-            KelpException refusal = BootArch.notBootable(image.toString(), head);
+        if (Machines.boots().stream().noneMatch(a -> a.boots(head))) {
+            KelpException refusal = BootImages.notBootable(image.toString(), head);
             if (refusal.exitCode() == KelpException.UNSUPPORTED) {
                 return refusal;
             }
         }
         return new KelpException(image + ": no kernel version in the image header (not "
-                + BootArch.releaseFormats() + "?); pass --kernel RELEASE");
+                + BootImages.releaseFormats() + "?); pass --kernel RELEASE");
     }
 }

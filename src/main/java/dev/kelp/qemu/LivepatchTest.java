@@ -1,6 +1,7 @@
 package dev.kelp.qemu;
 
 import dev.kelp.arch.BootArch;
+import dev.kelp.arch.registry.BootImages;
 import dev.kelp.util.KelpException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -134,7 +135,7 @@ public final class LivepatchTest {
     public static TestReport run(Options options, Consumer<String> progress) {
         validate(options);
         KernelTarget target = KernelTarget.resolve(options.kernel(), options.vmlinuz());
-        BootArch arch = BootArch.forImage(target.vmlinuz());
+        BootArch arch = BootImages.forImage(target.vmlinuz());
         Accelerator.check(arch, options.accel());
         String guestRelease = KernelTarget.imageRelease(target.vmlinuz()).orElse(target.release());
         Selection selection = select(options, target);

@@ -1,6 +1,7 @@
 package dev.kelp.qemu;
 
 import dev.kelp.arch.BootArch;
+import dev.kelp.arch.registry.BootImages;
 import dev.kelp.util.KelpException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,7 +29,7 @@ final class QemuRun {
     record Machine(BootArch arch, Path kernel, Path initrd, int cpus, String memory, String accel, String append) {
         /** A machine for the architecture KERNEL is built for. */
         Machine(Path kernel, Path initrd, int cpus, String memory, String accel, String append) {
-            this(BootArch.forImage(kernel), kernel, initrd, cpus, memory, accel, append);
+            this(BootImages.forImage(kernel), kernel, initrd, cpus, memory, accel, append);
         }
 
         List<String> command() {

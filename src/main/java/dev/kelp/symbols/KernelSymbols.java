@@ -1,6 +1,7 @@
 package dev.kelp.symbols;
 
-import dev.kelp.arch.BootArch;
+import dev.kelp.arch.registry.BootImages;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.util.KelpException;
@@ -106,12 +107,12 @@ public final class KernelSymbols {
         if (s instanceof SymbolSource.Vmlinuz z) {
             requireFile(z.file());
             file = z.file();
-            elfBytes = BootArch.imageKernelElf(file, readAll(file));
+            elfBytes = BootImages.imageKernelElf(file, readAll(file));
         } else if (s instanceof SymbolSource.Vmlinux v) {
             requireFile(v.file());
             file = v.file();
             byte[] content = readAll(file);
-            if (!Elf.hasMagic(content) && BootArch.supported().stream().anyMatch(a -> a.boots(content))) {
+            if (!Elf.hasMagic(content) && Machines.boots().stream().anyMatch(a -> a.boots(content))) {
                 throw new KelpException(file + ": this is a compressed kernel (bzImage); pass it with --vmlinuz");
             }
             elfBytes = content;

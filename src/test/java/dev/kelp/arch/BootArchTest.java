@@ -3,6 +3,8 @@ package dev.kelp.arch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kelp.arch.registry.BootImages;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.arch.x86.X86Boot;
 import dev.kelp.util.KelpException;
 import java.io.ByteArrayOutputStream;
@@ -26,14 +28,14 @@ class BootArchTest {
 
     @Test
     void x86IsTheOnlySupportedArchitecture() {
-        assertThat(BootArch.supported()).containsExactly(X86Boot.INSTANCE);
-        assertThat(BootArch.releaseFormats()).isEqualTo("an x86 bzImage");
+        assertThat(Machines.boots()).containsExactly(X86Boot.INSTANCE);
+        assertThat(BootImages.releaseFormats()).isEqualTo("an x86 bzImage");
     }
 
     @Test
     void elfImagesOfOtherMachinesAreRefusedNamingTheMachine() {
         for (Path file : new Path[] {RISCV_ELF, S390_ELF}) {
-            assertThatThrownBy(() -> BootArch.forImage(file)).isInstanceOf(KelpException.class)
+            assertThatThrownBy(() -> BootImages.forImage(file)).isInstanceOf(KelpException.class)
                     .hasMessage(file + ": a kernel image for " + (file == RISCV_ELF ? "riscv (ELF machine 243)"
                             : "s390 (ELF machine 22)") + "; " + SUPPORTED)
                     .extracting(e -> ((KelpException) e).exitCode()).isEqualTo(KelpException.UNSUPPORTED);
@@ -44,7 +46,7 @@ class BootArchTest {
     @Test
     void kernelElfOfOtherMachinesIsRefusedNamingTheMachine() throws Exception {
         byte[] riscv = Files.readAllBytes(RISCV_ELF);
-        assertThatThrownBy(() -> BootArch.imageKernelElf(RISCV_ELF, riscv)).isInstanceOf(KelpException.class)
+        assertThatThrownBy(() -> BootImages.imageKernelElf(RISCV_ELF, riscv)).isInstanceOf(KelpException.class)
                 .hasMessage(RISCV_ELF + ": a kernel image for riscv (ELF machine 243); kelp reads the kernel of x86-64"
                         + " images only (an x86 bzImage); pass --vmlinux or --kallsyms instead")
                 .extracting(e -> ((KelpException) e).exitCode()).isEqualTo(KelpException.UNSUPPORTED);
@@ -67,20 +69,20 @@ class BootArchTest {
         Files.write(imageGz, gz.toByteArray());
         Path image = Files.write(tmp.resolve("Image"), header.array());
 
-        assertThatThrownBy(() -> BootArch.forImage(imageGz)).hasMessage(imageGz + ": a kernel image for arm64"
+        assertThatThrownBy(() -> BootImages.forImage(imageGz)).hasMessage(imageGz + ": a kernel image for arm64"
                 + " (Image.gz); " + SUPPORTED);
-        assertThatThrownBy(() -> BootArch.forImage(image)).hasMessage(image + ": a kernel image for arm64"
+        assertThatThrownBy(() -> BootImages.forImage(image)).hasMessage(image + ": a kernel image for arm64"
                 + " (Image); " + SUPPORTED);
     }
 
     @Test
     void anythingElseIsNotAKernelImage(@TempDir Path tmp) throws Exception {
         Path text = Files.writeString(tmp.resolve("vmlinuz"), "not a kernel\n".repeat(100));
-        assertThatThrownBy(() -> BootArch.forImage(text)).isInstanceOf(KelpException.class)
+        assertThatThrownBy(() -> BootImages.forImage(text)).isInstanceOf(KelpException.class)
                 .hasMessage(text + ": not a kernel image kelp test can boot (expected an x86 bzImage or an x86-64"
                         + " ELF vmlinux)")
                 .extracting(e -> ((KelpException) e).exitCode()).isEqualTo(KelpException.ERROR);
-        assertThat(BootArch.imageRelease("x".repeat(4096).getBytes(StandardCharsets.US_ASCII))).isEmpty();
+        assertThat(BootImages.imageRelease("x".repeat(4096).getBytes(StandardCharsets.US_ASCII))).isEmpty();
         assertThat(ImageMachine.of(new byte[0])).isEmpty();
     }
 }

@@ -3,7 +3,6 @@ package dev.kelp.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kelp.arch.Arch;
 import dev.kelp.module.RecordSizeProbe;
 import dev.kelp.util.KelpException;
 import java.nio.file.Files;
@@ -70,7 +69,7 @@ class BuildOutputsTest {
     void aFailureAfterTheConversionLeavesNoModuleAtTheOutput() throws Exception {
         Path out = Files.writeString(dir.resolve("lp.ko"), "a module from an earlier run");
         Target target = Target.discover(Optional.empty(), Optional.empty());
-        List<RecordSizeProbe.Question> questions = Arch.forKernelConfig(target.config()::isSet).recordTypes().stream()
+        List<RecordSizeProbe.Question> questions = dev.kelp.arch.registry.Machines.forKernelConfig(target.config()::isSet).arch().recordTypes().stream()
                 .map(t -> new RecordSizeProbe.Question(t.section(), t.cType(), t.header(), t.configOption())).toList();
         KlpModuleConverter real = new KlpModuleConverter(TargetSymbols::of);
         Path[] given = new Path[1];

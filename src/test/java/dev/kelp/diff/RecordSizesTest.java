@@ -4,6 +4,7 @@ import static dev.kelp.cli.CliRun.kelp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kelp.arch.SpecialSection;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.cli.CliRun;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Section;
@@ -72,7 +73,7 @@ class RecordSizesTest {
                     SpecialSection layout = SpecialSection.lookup(arch.arch.specialSections(
                             Map.of(row.structSizeKey(), d.get().size())), row.name()).orElseThrow();
                     assertThat(layout.fitsRecords(s.size(), java.util.Arrays.asList(obj.relocationsOf(s)),
-                            t -> dev.kelp.arch.Arch.relocationName(elf.machine(), t)))
+                            t -> Machines.relocationName(elf.machine(), t)))
                             .as(c.name() + " " + row.name() + " " + d.get()).isTrue();
                 }
             }

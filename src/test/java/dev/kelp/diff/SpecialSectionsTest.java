@@ -2,7 +2,6 @@ package dev.kelp.diff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kelp.arch.Arch;
 import dev.kelp.arch.SpecialSection;
 import dev.kelp.elf.Elf;
 import org.junit.jupiter.api.Test;

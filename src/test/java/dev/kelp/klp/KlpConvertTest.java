@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.cli.CliRun;
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
@@ -305,7 +306,7 @@ class KlpConvertTest {
         assertThat(text.exit()).isZero();
         assertThat(text.out()).contains("vmlinux:cmdline_proc_show,0 → kelp_cmdline_proc_show");
         for (KlpRelocation k : r.relocations()) {
-            String type = dev.kelp.arch.Arch.relocationName(Elf.EM_X86_64, k.type());
+            String type = Machines.relocationName(Elf.EM_X86_64, k.type());
             assertThat(text.out()).contains(k.section() + "+0x" + Long.toHexString(k.offset()) + " → " + k.object()
                     + ":" + k.symbol() + "," + k.sympos() + " (" + type + ")");
         }

@@ -3,7 +3,7 @@ package dev.kelp.qemu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kelp.arch.BootArch;
+import dev.kelp.arch.registry.BootImages;
 import dev.kelp.util.KelpException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,14 +16,14 @@ class BootImageTest {
     @Test
     void decompressesOnceThenUsesTheCache(@TempDir Path cache) throws Exception {
         BootImage.Choice first = BootImage.choose(IMAGE, cache);
-        BootImage.Choice second = BootImage.choose(BootArch.forImage(IMAGE), IMAGE, cache);
+        BootImage.Choice second = BootImage.choose(BootImages.forImage(IMAGE), IMAGE, cache);
 
         assertThat(first.how()).isEqualTo("PVH vmlinux, decompressed now");
         assertThat(second.how()).isEqualTo("PVH vmlinux, cached");
         assertThat(second.file()).isEqualTo(first.file());
         assertThat(Files.readAllBytes(first.file())).startsWith(0x7f, 'E', 'L', 'F');
         // The vmlinux is booted with the same machine as the image it came from.
-        assertThat(BootArch.forImage(first.file())).isSameAs(BootArch.forImage(IMAGE));
+        assertThat(BootImages.forImage(first.file())).isSameAs(BootImages.forImage(IMAGE));
         try (var files = Files.list(cache)) {
             assertThat(files).containsExactly(first.file());
         }

@@ -1,5 +1,6 @@
 package dev.kelp.qemu;
 
+import dev.kelp.arch.registry.BootImages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -118,7 +119,7 @@ public final class KallsymsCapture {
             ConsoleMonitor monitor = new ConsoleMonitor(m -> { });
             // The listing is one long phase: about 100,000 lines over an emulated UART.
             QemuRun.Outcome outcome = QemuRun.run(new QemuRun.Machine(boot.file(), initrd, 1, "512M", "tcg",
-                    dev.kelp.arch.BootArch.forImage(target.vmlinuz()).kernelConsole() + " " + APPEND),
+                    BootImages.forImage(target.vmlinuz()).kernelConsole() + " " + APPEND),
                     new QemuRun.Limits(LivepatchTest.BOOT_SECONDS, 600, LivepatchTest.POWEROFF_SECONDS), log, monitor);
             List<String> console = Files.readString(log, StandardCharsets.ISO_8859_1).replace("\r", "").lines().toList();
             String problem = problem(console, monitor, outcome);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kelp.arch.BootArch;
+import dev.kelp.arch.registry.BootImages;
 import dev.kelp.util.KelpException;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +27,7 @@ class QemuMachineTest {
     @Test
     void commandLineForTheInstalledDebianKernel(@TempDir Path cache) {
         Path initrd = Path.of("/tmp/initramfs.cpio.gz");
-        BootArch arch = BootArch.forImage(TARGET.vmlinuz());
+        BootArch arch = BootImages.forImage(TARGET.vmlinuz());
         Path vmlinux = BootImage.choose(arch, TARGET.vmlinuz(), cache).file();
 
         assertThat(LivepatchTest.machine(arch, TARGET.vmlinuz(), initrd, 1, "tcg").command())
@@ -40,7 +41,7 @@ class QemuMachineTest {
 
     @Test
     void unknownAcceleratorIsNamed() {
-        BootArch arch = BootArch.forImage(TARGET.vmlinuz());
+        BootArch arch = BootImages.forImage(TARGET.vmlinuz());
         Accelerator.check(arch, "tcg");
         assertThatThrownBy(() -> Accelerator.check(arch, "hvf")).isInstanceOf(KelpException.class)
                 .hasMessage("unknown accelerator 'hvf'; use tcg or kvm");

@@ -1,6 +1,6 @@
 package dev.kelp.symbols;
 
-import dev.kelp.arch.BootArch;
+import dev.kelp.arch.registry.BootImages;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.qemu.KallsymsCapture;
 import dev.kelp.qemu.KernelTarget;
@@ -80,7 +80,7 @@ public final class CapturedKernel {
     static String banner(Path vmlinuz) {
         byte[] vmlinux;
         try {
-            vmlinux = BootArch.imageKernelElf(vmlinuz, Files.readAllBytes(vmlinuz));
+            vmlinux = BootImages.imageKernelElf(vmlinuz, Files.readAllBytes(vmlinuz));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.kelp.arch.BootArch;
+import dev.kelp.arch.registry.BootImages;
 import dev.kelp.util.KelpException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -80,7 +80,7 @@ class VmlinuzKallsymsTest {
     @Test
     void strippedVmlinuxAndGzipImageGiveTheSameList(@TempDir Path dir) throws IOException {
         byte[] image = Files.readAllBytes(kernel.vmlinuz);
-        byte[] vmlinux = BootArch.imageKernelElf(kernel.vmlinuz, image);
+        byte[] vmlinux = BootImages.imageKernelElf(kernel.vmlinuz, image);
         Path elf = Files.write(dir.resolve("vmlinux"), vmlinux);
         assertThat(KernelSymbols.load(new SymbolSource.Vmlinux(elf)).symbols(KernelSymbols.VMLINUX))
                 .isEqualTo(db.symbols(KernelSymbols.VMLINUX));

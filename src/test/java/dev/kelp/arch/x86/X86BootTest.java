@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kelp.arch.BootArch;
+import dev.kelp.arch.registry.BootImages;
 import dev.kelp.util.KelpException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -41,7 +42,7 @@ class X86BootTest {
 
         assertThat(X86Boot.INSTANCE.directBootImage(image)).hasValueSatisfying(v -> assertThat(v).isEqualTo(vmlinux));
         assertThat(X86Boot.INSTANCE.kernelElf(IMAGE, image)).isEqualTo(vmlinux);
-        assertThat(BootArch.imageKernelElf(IMAGE, image)).isEqualTo(vmlinux);
+        assertThat(BootImages.imageKernelElf(IMAGE, image)).isEqualTo(vmlinux);
         assertThat(X86Boot.INSTANCE.boots(vmlinux)).isTrue();
         assertThat(X86Boot.INSTANCE.release(vmlinux)).isEmpty();
     }
@@ -50,9 +51,9 @@ class X86BootTest {
     void installedImageIsBootedAsX86AndNamesItsRelease() {
         byte[] head = BootArch.head(IMAGE);
         assertThat(head).hasSize(BootArch.HEAD_SIZE);
-        assertThat(BootArch.forImage(IMAGE)).isSameAs(X86Boot.INSTANCE);
+        assertThat(BootImages.forImage(IMAGE)).isSameAs(X86Boot.INSTANCE);
         assertThat(X86Boot.INSTANCE.release(head)).contains(RELEASE);
-        assertThat(BootArch.imageRelease(head)).contains(RELEASE);
+        assertThat(BootImages.imageRelease(head)).contains(RELEASE);
     }
 
     @Test
@@ -118,11 +119,11 @@ class X86BootTest {
     @Test
     void filesWithoutABootHeaderHaveNoKernelElf(@TempDir Path tmp) throws Exception {
         byte[] busybox = Files.readAllBytes(BUSYBOX);
-        assertThatThrownBy(() -> BootArch.imageKernelElf(BUSYBOX, busybox)).isInstanceOf(KelpException.class)
+        assertThatThrownBy(() -> BootImages.imageKernelElf(BUSYBOX, busybox)).isInstanceOf(KelpException.class)
                 .hasMessage(BUSYBOX + ": not an x86 bzImage (no 'HdrS' boot header at 0x202)");
         assertThat(BzImage.payload(busybox)).isEmpty();
         Path text = Files.writeString(tmp.resolve("config"), "CONFIG_X86_64=y\n".repeat(100));
-        assertThatThrownBy(() -> BootArch.imageKernelElf(text, Files.readAllBytes(text)))
+        assertThatThrownBy(() -> BootImages.imageKernelElf(text, Files.readAllBytes(text)))
                 .isInstanceOf(KelpException.class)
                 .hasMessage(text + ": not an x86 bzImage (no 'HdrS' boot header at 0x202)")
                 .extracting(e -> ((KelpException) e).exitCode()).isEqualTo(KelpException.ERROR);

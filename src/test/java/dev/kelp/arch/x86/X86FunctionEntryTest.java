@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kelp.arch.Arch;
 import dev.kelp.arch.FunctionEntry;
 import dev.kelp.arch.RelocIndex;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * the bytes between functions (alignment, __pfx_ symbols) are recognized as padding.
  */
 class X86FunctionEntryTest {
-    private final Arch arch = Arch.forMachine(Elf.EM_X86_64);
+    private final Arch arch = Machines.forElf(Elf.EM_X86_64).arch();
 
     @Test
     void hooksAreWhereMcountLocSaysTheyAre() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kelp.arch.Arch;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Symbol;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * bytes differ must still differ after masking.
  */
 class X86LineImmediatesCorpusTest {
-    private final Arch arch = Arch.forMachine(Elf.EM_X86_64);
+    private final Arch arch = Machines.forElf(Elf.EM_X86_64).arch();
     private final Path corpus = Path.of(System.getProperty("kelp.corpus"));
 
     /** Function name → masked bytes, and → raw bytes, for one object. */

@@ -6,6 +6,7 @@ import dev.kelp.arch.Arch;
 import dev.kelp.arch.FunctionEntry;
 import dev.kelp.arch.ImmediateField;
 import dev.kelp.arch.RelocIndex;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
@@ -52,7 +53,7 @@ class X86LineImmediatesTest {
     @TempDir
     Path dir;
 
-    private final Arch arch = Arch.forMachine(Elf.EM_X86_64);
+    private final Arch arch = Machines.forElf(Elf.EM_X86_64).arch();
 
     /** The compiled function: its section's bytes, its range, the section's relocations. */
     record Fn(String source, byte[] data, int start, int end, List<Relocation> relocs) {

@@ -8,6 +8,7 @@ import dev.kelp.arch.CodeScanner;
 import dev.kelp.arch.Insn;
 import dev.kelp.arch.InsnKind;
 import dev.kelp.arch.RelocType;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
@@ -30,13 +31,13 @@ import org.junit.jupiter.api.Test;
  * must be one the module loader accepts.
  */
 class X86RelocationsTest {
-    private final Arch arch = Arch.forMachine(Elf.EM_X86_64);
+    private final Arch arch = Machines.forElf(Elf.EM_X86_64).arch();
 
     @Test
     void forMachineGivesX86AndRejectsOthers() {
         assertThat(arch).isSameAs(X86_64.INSTANCE);
         assertThat(arch.name()).isEqualTo("x86_64");
-        assertThatThrownBy(() -> Arch.forMachine(Elf.EM_AARCH64))
+        assertThatThrownBy(() -> Machines.forElf(Elf.EM_AARCH64).arch())
                 .isInstanceOf(KelpException.class)
                 .hasMessageContaining("unsupported architecture")
                 .hasMessageContaining("aarch64")
@@ -59,10 +60,10 @@ class X86RelocationsTest {
         arch.relocTypes().forEach(t -> table.put(t.type(), t.name()));
         assertThat(table).isEqualTo(header);
         for (RelocType t : arch.relocTypes()) {
-            assertThat(Arch.relocationName(Elf.EM_X86_64, t.type())).as("display name").isEqualTo(t.name());
+            assertThat(Machines.relocationName(Elf.EM_X86_64, t.type())).as("display name").isEqualTo(t.name());
         }
-        assertThat(Arch.relocationName(Elf.EM_X86_64, 39)).isEqualTo("R_unknown(39)");
-        assertThat(Arch.relocationName(Elf.EM_AARCH64, 1)).isEqualTo("R_unknown(1)");
+        assertThat(Machines.relocationName(Elf.EM_X86_64, 39)).isEqualTo("R_unknown(39)");
+        assertThat(Machines.relocationName(Elf.EM_AARCH64, 1)).isEqualTo("R_unknown(1)");
         assertThat(arch.relocTypes().stream().filter(RelocType::moduleLoaderAccepts).map(RelocType::name))
                 .containsExactlyInAnyOrder("R_X86_64_NONE", "R_X86_64_64", "R_X86_64_32", "R_X86_64_32S",
                         "R_X86_64_PC32", "R_X86_64_PLT32", "R_X86_64_PC64");
@@ -76,7 +77,7 @@ class X86RelocationsTest {
     /** The livepatch facet is a view of the same table: its types and widths are the loader column. */
     @Test
     void livepatchViewIsTheTablesLoaderColumn() {
-        var lp = dev.kelp.arch.LivepatchArch.forMachine(Elf.EM_X86_64, "test.o");
+        var lp = Machines.livepatch(Elf.EM_X86_64, "test.o");
         assertThat(lp.loaderRelocationTypes()).containsExactlyInAnyOrderElementsOf(arch.relocTypes().stream()
                 .filter(RelocType::moduleLoaderAccepts).map(RelocType::type).toList());
         for (RelocType t : arch.relocTypes()) {

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kelp.arch.Arch;
-import dev.kelp.arch.SpecialSection;
 import dev.kelp.arch.SpecialSection.Field;
 import dev.kelp.arch.SpecialSection.Layout;
+import dev.kelp.arch.SpecialSection;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * record must have its anchor.
  */
 class X86SpecialSectionsTest {
-    private final Arch arch = Arch.forMachine(Elf.EM_X86_64);
+    private final Arch arch = Machines.forElf(Elf.EM_X86_64).arch();
 
     @Test
     void realObjectsMatchTheDocumentedLayouts() {
@@ -89,7 +90,7 @@ class X86SpecialSectionsTest {
     }
 
     private static boolean fits(SpecialSection c, Section sec, List<Relocation> relocs) {
-        return c.fitsRecords(sec.size(), relocs, t -> Arch.relocationName(Elf.EM_X86_64, t));
+        return c.fitsRecords(sec.size(), relocs, t -> Machines.relocationName(Elf.EM_X86_64, t));
     }
 
     private static void checkParallel(ElfFile elf, Section sec, SpecialSection s, List<String> problems, Path p) {
@@ -104,7 +105,7 @@ class X86SpecialSectionsTest {
     private static String describe(List<Relocation> relocs, SpecialSection s) {
         StringBuilder b = new StringBuilder();
         relocs.stream().limit(6).forEach(r -> b.append(r.offset()).append(':')
-                .append(Arch.relocationName(Elf.EM_X86_64, r.type())).append(' '));
+                .append(Machines.relocationName(Elf.EM_X86_64, r.type())).append(' '));
         return b.toString() + "expected record size " + s.recordSize() + " fields " + s.fields();
     }
 
@@ -115,7 +116,7 @@ class X86SpecialSectionsTest {
         assertThat(names).doesNotHaveDuplicates();
         Set<String> loaded = new HashSet<>();
         arch.specialSections().stream().filter(s -> s.readAtLoad() && !s.prefix()).forEach(s -> loaded.add(s.name()));
-        assertThat(dev.kelp.arch.LivepatchArch.forMachine(Elf.EM_X86_64, "t.o").specialSections())
+        assertThat(Machines.livepatch(Elf.EM_X86_64, "t.o").specialSections())
                 .containsExactlyInAnyOrderElementsOf(loaded)
                 .contains("__jump_table", ".static_call_sites", ".altinstructions", "__mcount_loc", "__ex_table");
         for (SpecialSection s : arch.specialSections()) {
