@@ -1,5 +1,7 @@
 package dev.kelp.build;
 
+import dev.kelp.elf.ElfFile;
+import dev.kelp.elf.Modinfo;
 import dev.kelp.util.KelpException;
 import dev.kelp.util.Proc;
 import java.io.IOException;
@@ -284,9 +286,10 @@ public record Target(
     private static String vermagic(Path modulesDir, String release, KernelConfig config) {
         Optional<Path> module = anyModule(modulesDir.resolve("kernel"));
         if (module.isPresent()) {
-            Proc.Result r = Proc.of("modinfo", "-F", "vermagic", module.get().toString()).run();
-            if (r.ok() && !r.stdout().isBlank()) {
-                return r.stdout().lines().findFirst().orElseThrow().strip();
+            Optional<String> v = Modinfo.of(ElfFile.read(module.get())).flatMap(m -> m.value("vermagic"))
+                    .map(String::strip).filter(x -> !x.isEmpty());
+            if (v.isPresent()) {
+                return v.get();
             }
         }
         return vermagicFromConfig(release, config);

@@ -2,6 +2,7 @@ package dev.kelp.diff;
 
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
+import dev.kelp.elf.Modinfo;
 import dev.kelp.elf.Relocation;
 import dev.kelp.elf.RelocationSection;
 import dev.kelp.elf.Section;
@@ -677,27 +678,12 @@ final class OutputBuilder {
 
     /** {@code import_ns=} tags: the patch uses the same namespaced exports as the original code. */
     private void carryNamespaceImports() {
-        Section mi = p.elf.section(".modinfo");
-        if (mi == null) {
-            return;
-        }
-        byte[] d = mi.data();
-        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
-        int start = 0;
-        for (int i = 0; i <= d.length; i++) {
-            if (i == d.length || d[i] == 0) {
-                String s = new String(d, start, i - start, StandardCharsets.UTF_8);
-                if (s.startsWith("import_ns=")) {
-                    b.write(d, start, i - start);
-                    b.write(0);
-                }
-                start = i + 1;
-            }
-        }
-        if (b.size() > 0) {
-            Section s = new Section(".modinfo", Elf.SHT_PROGBITS).setFlags(Elf.SHF_ALLOC).setAddralign(1);
+        List<Modinfo.Entry> imports = Modinfo.of(p.elf).map(m -> m.entries().stream()
+                .filter(e -> e.key().equals("import_ns")).toList()).orElse(List.of());
+        if (!imports.isEmpty()) {
+            Section s = new Section(Modinfo.SECTION, Elf.SHT_PROGBITS).setFlags(Elf.SHF_ALLOC).setAddralign(1);
             out.addSectionBefore(out.section(".strtab"), s);
-            s.setData(b.toByteArray());
+            s.setData(Modinfo.encode(imports));
         }
     }
 

@@ -30,6 +30,10 @@ public final class Elf {
     public static final int ET_DYN = 3;
     public static final int ET_CORE = 4;
 
+    // p_type
+    public static final int PT_LOAD = 1;
+    public static final int PT_INTERP = 3;
+
     // e_machine
     public static final int EM_NONE = 0;
     public static final int EM_386 = 3;

@@ -32,6 +32,7 @@ public final class ElfFile {
     private long entry;
     private int flags;
     private int programHeaderCount;
+    private int[] programHeaderTypes = new int[0];
     private final ArrayList<Section> sections = new ArrayList<>();
     private Section shstrtab;
     /** Lookup caches, rebuilt after a structural change. */
@@ -177,6 +178,20 @@ public final class ElfFile {
 
     void setProgramHeaderCount(int n) {
         this.programHeaderCount = n;
+    }
+
+    /** Whether a program header of this p_type exists (e.g. {@link Elf#PT_INTERP}: a dynamic loader). */
+    public boolean hasProgramHeader(int type) {
+        for (int t : programHeaderTypes) {
+            if (t == type) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void setProgramHeaderTypes(int[] types) {
+        this.programHeaderTypes = types.clone();
     }
 
     public boolean isRelocatable() {

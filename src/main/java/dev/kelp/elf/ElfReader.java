@@ -67,6 +67,7 @@ final class ElfReader {
         elf.setEntry(buf.getLong(24));
         elf.setFlags(buf.getInt(48));
         elf.setProgramHeaderCount(u16(56));
+        elf.setProgramHeaderTypes(programHeaderTypes());
         readSectionHeaders();
         if (shnum == 0) {
             elf.setIndexTable(new Section[1]);
@@ -113,6 +114,25 @@ final class ElfReader {
         } else {
             throw fail("bad ELF data encoding " + data, 5);
         }
+    }
+
+    /** p_type of each program header (executables; a relocatable object has none). */
+    private int[] programHeaderTypes() {
+        long phoff = buf.getLong(32);
+        int phentsize = u16(54);
+        int phnum = u16(56);
+        if (phnum == 0) {
+            return new int[0];
+        }
+        if (phentsize < 4 || phoff < 0 || phoff + (long) phnum * phentsize > length) {
+            throw fail("program header table out of bounds (" + phnum + " entries of " + phentsize + " bytes at "
+                    + phoff + ")", 32);
+        }
+        int[] types = new int[phnum];
+        for (int i = 0; i < phnum; i++) {
+            types[i] = buf.getInt((int) (phoff + (long) i * phentsize));
+        }
+        return types;
     }
 
     private void readSectionHeaders() {

@@ -3,6 +3,7 @@ package dev.kelp.klp;
 import dev.kelp.arch.LivepatchArch;
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
+import dev.kelp.elf.Modinfo;
 import dev.kelp.elf.Relocation;
 import dev.kelp.elf.RelocationSection;
 import dev.kelp.elf.Section;
@@ -10,6 +11,7 @@ import dev.kelp.elf.Symbol;
 import dev.kelp.symbols.KernelSymbols;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -31,16 +33,13 @@ final class KernelRules {
 
     /** klp_enable_patch() refuses a module without livepatch=Y in .modinfo. */
     void requireLivepatchModinfo() {
-        Section modinfo = elf.section(".modinfo");
-        if (modinfo == null) {
+        Optional<Modinfo> modinfo = Modinfo.of(elf);
+        if (modinfo.isEmpty()) {
             problems.fileError("has no .modinfo section: not a kernel module (build it with kbuild)");
             return;
         }
-        String text = new String(modinfo.data(), StandardCharsets.UTF_8);
-        for (String kv : text.split("\0")) {
-            if (kv.equals("livepatch=Y")) {
-                return;
-            }
+        if (modinfo.get().has("livepatch", "Y")) {
+            return;
         }
         problems.fileError("is not marked as a livepatch module: add MODULE_INFO(livepatch, \"Y\") to its source,"
                 + " or the kernel will refuse klp_enable_patch()");

@@ -2,6 +2,7 @@ package dev.kelp.klp;
 
 import dev.kelp.arch.registry.Machines;
 import dev.kelp.elf.ElfFile;
+import dev.kelp.elf.Modinfo;
 import dev.kelp.elf.Relocation;
 import dev.kelp.elf.RelocationSection;
 import dev.kelp.elf.Section;
@@ -119,16 +120,7 @@ public final class LivepatchModule {
     }
 
     private static boolean hasModinfoFlag(ElfFile elf) {
-        Section m = elf.section(".modinfo");
-        if (m == null) {
-            return false;
-        }
-        for (String kv : new String(m.data(), StandardCharsets.UTF_8).split("\0")) {
-            if (kv.equals("livepatch=Y")) {
-                return true;
-            }
-        }
-        return false;
+        return Modinfo.of(elf).map(m -> m.has("livepatch", "Y")).orElse(false);
     }
 
     /** Recognises the klp_func/klp_object arrays by their relocation pattern (see the class comment). */

@@ -1,6 +1,7 @@
 package dev.kelp.klp;
 
 import dev.kelp.elf.ElfFile;
+import dev.kelp.elf.Modinfo;
 import dev.kelp.elf.Section;
 import dev.kelp.elf.Symbol;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +18,13 @@ import java.util.Set;
  * which the kernel's .modinfo parser skips, so no offset in the section moves.
  */
 final class ModinfoDepends {
-    private static final String KEY = "depends=";
+    private static final String KEY = "depends";
 
     private ModinfoDepends() {}
 
     /** Drops from depends= the modules that no remaining undefined symbol comes from. */
     static void update(ElfFile elf, SymbolOracle oracle) {
-        Section modinfo = elf.section(".modinfo");
+        Section modinfo = elf.section(Modinfo.SECTION);
         if (modinfo == null) {
             return;
         }
@@ -34,14 +35,9 @@ final class ModinfoDepends {
             }
         }
         byte[] d = modinfo.data();
-        int start = 0;
-        for (int i = 0; i <= d.length; i++) {
-            if (i == d.length || d[i] == 0) {
-                String entry = new String(d, start, i - start, StandardCharsets.UTF_8);
-                if (entry.startsWith(KEY)) {
-                    rewrite(d, start, i, entry.substring(KEY.length()), needed);
-                }
-                start = i + 1;
+        for (Modinfo.Entry e : Modinfo.parse(d).entries()) {
+            if (e.key().equals(KEY)) {
+                rewrite(d, e.offset(), e.offset() + e.length(), e.value(), needed);
             }
         }
     }
@@ -53,7 +49,7 @@ final class ModinfoDepends {
                 kept.add(m);
             }
         }
-        byte[] repl = (KEY + String.join(",", kept)).getBytes(StandardCharsets.UTF_8);
+        byte[] repl = (KEY + "=" + String.join(",", kept)).getBytes(StandardCharsets.UTF_8);
         System.arraycopy(repl, 0, d, start, repl.length);
         for (int i = start + repl.length; i < end; i++) {
             d[i] = 0;

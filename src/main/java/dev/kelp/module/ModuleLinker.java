@@ -1,5 +1,7 @@
 package dev.kelp.module;
 
+import dev.kelp.elf.ElfFile;
+import dev.kelp.elf.Modinfo;
 import dev.kelp.util.KelpException;
 import dev.kelp.util.Proc;
 import java.io.IOException;
@@ -87,9 +89,9 @@ public final class ModuleLinker {
         return new LinkedModule(ko, vermagic, unresolved(ko, kernel.symvers()));
     }
 
-    /** The module's vermagic (from .modinfo, via modinfo). */
+    /** The module's vermagic (from .modinfo; without the trailing blank kbuild writes). */
     public static String vermagic(Path ko) {
-        return Proc.of("modinfo", "-F", "vermagic", ko.toAbsolutePath().toString()).check("reading " + ko).stdout().strip();
+        return Modinfo.of(ElfFile.read(ko)).flatMap(m -> m.value("vermagic")).map(String::strip).orElse("");
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.kelp.qemu;
 
+import dev.kelp.elf.Elf;
+import dev.kelp.elf.ElfFile;
 import dev.kelp.util.KelpException;
 import dev.kelp.util.Proc;
 import java.io.BufferedOutputStream;
@@ -81,7 +83,7 @@ final class Initramfs {
             throw new KelpException(BUSYBOX + ": cannot read busybox (" + e.getMessage()
                     + "); install busybox-static");
         }
-        if (ElfPeek.of(BUSYBOX.toString(), bytes).isDynamicallyLinked()) {
+        if (ElfFile.read(BUSYBOX.toString(), bytes).hasProgramHeader(Elf.PT_INTERP)) {
             throw new KelpException(BUSYBOX + " is dynamically linked and cannot run alone in the guest;"
                     + " install busybox-static");
         }

@@ -1,7 +1,8 @@
 package dev.kelp.qemu;
 
+import dev.kelp.elf.ElfFile;
+import dev.kelp.elf.Modinfo;
 import dev.kelp.util.KelpException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,28 +16,14 @@ public record ModInfo(String name, List<String> depends, boolean livepatch, Stri
 
     /** Reads the .modinfo of a module's bytes (already decompressed); WHAT names it in errors. */
     public static ModInfo parse(String what, byte[] module) {
-        byte[] section = ElfPeek.of(what, module).section(".modinfo")
+        Modinfo info = Modinfo.of(ElfFile.read(what, module))
                 .orElseThrow(() -> new KelpException(what + ": no .modinfo section: not a kernel module"));
-        String name = null;
+        String name = info.value("name").orElse(null);
         List<String> depends = new ArrayList<>();
-        boolean livepatch = false;
-        String vermagic = "";
-        for (String entry : new String(section, StandardCharsets.UTF_8).split("\0")) {
-            int eq = entry.indexOf('=');
-            if (eq < 0) {
-                continue;
-            }
-            String key = entry.substring(0, eq);
-            String value = entry.substring(eq + 1);
-            switch (key) {
-                case "name" -> name = value;
-                case "depends" -> Arrays.stream(value.split(","))
-                        .filter(s -> !s.isBlank()).map(ModInfo::canonical).forEach(depends::add);
-                case "livepatch" -> livepatch = value.equals("Y");
-                case "vermagic" -> vermagic = value;
-                default -> { }
-            }
-        }
+        info.value("depends").ifPresent(v -> Arrays.stream(v.split(","))
+                .filter(s -> !s.isBlank()).map(ModInfo::canonical).forEach(depends::add));
+        boolean livepatch = info.value("livepatch").map("Y"::equals).orElse(false);
+        String vermagic = info.value("vermagic").orElse("");
         if (name == null || name.isBlank()) {
             throw new KelpException(what + ": .modinfo has no name= entry (was it linked by kbuild's modpost?)");
         }

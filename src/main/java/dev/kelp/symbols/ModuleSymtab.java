@@ -1,6 +1,7 @@
 package dev.kelp.symbols;
 
 import dev.kelp.elf.ElfFile;
+import dev.kelp.elf.Modinfo;
 import dev.kelp.elf.Section;
 import dev.kelp.elf.Symbol;
 import dev.kelp.util.KelpException;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,7 +27,7 @@ final class ModuleSymtab {
     private ModuleSymtab() {}
 
     /** Sections the loader un-ALLOCs before laying the module out (main.c rewrite_section_headers). */
-    private static final Set<String> NOT_KEPT = Set.of(".modinfo", "__versions");
+    private static final Set<String> NOT_KEPT = Set.of(Modinfo.SECTION, "__versions");
 
     private static final String KSYMTAB = "__ksymtab_";
 
@@ -103,21 +105,9 @@ final class ModuleSymtab {
 
     /** The name the kernel knows the module by: modinfo "name=", else the file name with - → _. */
     private static String moduleName(Path file, ElfFile elf) {
-        Section modinfo = elf.section(".modinfo");
-        if (modinfo != null) {
-            byte[] data = modinfo.data();
-            int p = 0;
-            while (p < data.length) {
-                int q = p;
-                while (q < data.length && data[q] != 0) {
-                    q++;
-                }
-                String entry = new String(data, p, q - p, StandardCharsets.ISO_8859_1);
-                if (entry.startsWith("name=")) {
-                    return entry.substring(5);
-                }
-                p = q + 1;
-            }
+        Optional<String> name = Modinfo.of(elf).flatMap(m -> m.value("name"));
+        if (name.isPresent()) {
+            return name.get();
         }
         String n = file.getFileName().toString();
         return n.substring(0, n.indexOf(".ko")).replace('-', '_');

@@ -1,14 +1,13 @@
 package dev.kelp.klp;
 
 import dev.kelp.elf.ElfFile;
-import dev.kelp.inspect.ModinfoView;
+import dev.kelp.elf.Modinfo;
 
 /** Reads depends= the way modprobe does (the first entry, NUL padding ignored). */
 final class ModinfoDependsTestAccess {
     private ModinfoDependsTestAccess() {}
 
     static String depends(ElfFile elf) {
-        return ModinfoView.entries(elf).stream().filter(e -> e.key().equals("depends")).map(ModinfoView.Entry::value)
-                .findFirst().orElseThrow();
+        return Modinfo.of(elf).orElseThrow().value("depends").orElseThrow();
     }
 }

@@ -125,7 +125,7 @@ class ModuleIndexTest {
     void aFileThatIsNotAModuleIsRefused(@TempDir Path tmp) throws Exception {
         Path text = Files.writeString(tmp.resolve("notes.ko"), "not an ELF file at all, just text\n".repeat(4));
         assertThatThrownBy(() -> ModInfo.parse(text.toString(), ModuleFiles.read(text)))
-                .hasMessage(text + ": not an ELF file");
+                .hasMessageStartingWith(text + ": not an ELF file");
         Path busybox = Initramfs.BUSYBOX;
         assertThatThrownBy(() -> ModInfo.parse(busybox.toString(), Files.readAllBytes(busybox)))
                 .hasMessage(busybox + ": no .modinfo section: not a kernel module");
