@@ -1,7 +1,8 @@
 package dev.kelp.build;
 
+import dev.kelp.csource.IncludeLines;
+import dev.kelp.csource.IncludeLines.Include;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -41,9 +42,6 @@ final class IncludeScanner {
     private final Set<Path> extraDirSet;
     private final Set<Path> files = new HashSet<>();
     private final Map<String, List<Path>> byBase = new HashMap<>();
-
-    private record Include(boolean quoted, String name) {
-    }
 
     /**
      * The scanner for a prepared tree, its graph read from {@code graphFile} when an earlier run
@@ -132,7 +130,7 @@ final class IncludeScanner {
             if (!seen.add(file)) {
                 continue;
             }
-            for (Include inc : includes(file)) {
+            for (Include inc : IncludeLines.of(file)) {
                 for (Path child : resolve(file, inc)) {
                     includedBy.computeIfAbsent(child, k -> new HashSet<>()).add(file);
                     if (!seen.contains(child)) {
@@ -210,64 +208,5 @@ final class IncludeScanner {
             }
             return all;
         });
-    }
-
-    /** The {@code #include} lines of a file, scanned as bytes: sources add up to hundreds of MB. */
-    static List<Include> includes(Path file) {
-        List<Include> out = new ArrayList<>();
-        byte[] b;
-        try {
-            b = Files.readAllBytes(file);
-        } catch (IOException e) {
-            return out; // a generated header not made yet: nothing to follow
-        }
-        int i = 0;
-        int n = b.length;
-        while (i < n) {
-            while (i < n && (b[i] == ' ' || b[i] == '\t')) {
-                i++;
-            }
-            if (i < n && b[i] == '#') {
-                i++;
-                while (i < n && (b[i] == ' ' || b[i] == '\t')) {
-                    i++;
-                }
-                if (startsWith(b, i, "include")) {
-                    i += 7;
-                    while (i < n && (b[i] == ' ' || b[i] == '\t')) {
-                        i++;
-                    }
-                    if (i < n && (b[i] == '<' || b[i] == '"')) {
-                        byte close = b[i] == '<' ? (byte) '>' : (byte) '"';
-                        int start = i + 1;
-                        int end = start;
-                        while (end < n && b[end] != close && b[end] != '\n') {
-                            end++;
-                        }
-                        if (end < n && b[end] == close && end > start) {
-                            out.add(new Include(close == '"', new String(b, start, end - start, StandardCharsets.ISO_8859_1)));
-                        }
-                        i = end;
-                    }
-                }
-            }
-            while (i < n && b[i] != '\n') {
-                i++;
-            }
-            i++;
-        }
-        return out;
-    }
-
-    private static boolean startsWith(byte[] b, int at, String word) {
-        if (at + word.length() > b.length) {
-            return false;
-        }
-        for (int k = 0; k < word.length(); k++) {
-            if (b[at + k] != word.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,8 +1,6 @@
 package dev.kelp.clones;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.kelp.csource.IncludeLines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -12,17 +10,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Which headers a unit includes, directly or not, found by following {@code #include} lines
- * through the source tree. Conditionals are not evaluated, so a header included under any
+ * ({@link IncludeLines}, the reader kelp build's include graph uses too) through the source tree. Conditionals are not evaluated, so a header included under any
  * {@code #if} counts; headers that are generated at build time (not in the tree) are skipped.
  */
 final class IncludeGraph {
-    private static final Pattern INCLUDE = Pattern.compile("^\\s*#\\s*include\\s*([<\"])([^>\"]+)[>\"]");
-
     private final Path root;
     private final List<String> includeDirs;
     private final Map<String, Set<String>> closure = new HashMap<>();
@@ -61,20 +55,11 @@ final class IncludeGraph {
         if (!Files.isRegularFile(p)) {
             return List.of();
         }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(p, StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         List<String> out = new java.util.ArrayList<>();
-        for (String l : lines) {
-            Matcher m = INCLUDE.matcher(l);
-            if (m.find()) {
-                String resolved = resolve(file, m.group(2), m.group(1).equals("\""));
-                if (resolved != null) {
-                    out.add(resolved);
-                }
+        for (IncludeLines.Include inc : IncludeLines.of(p)) {
+            String resolved = resolve(file, inc.name(), inc.quoted());
+            if (resolved != null) {
+                out.add(resolved);
             }
         }
         return out;
