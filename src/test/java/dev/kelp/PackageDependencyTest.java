@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class PackageDependencyTest {
     /** Pipeline order; util is usable by every stage. */
     private static final List<String> ORDER = List.of(
-            "util", "elf", "arch", "inspect", "diff", "symbols", "klp", "module", "csource", "build", "qemu", "clones", "cli");
+            "util", "elf", "arch", "inspect", "diff", "target", "symbols", "klp", "module", "csource", "build", "qemu", "clones", "cli");
 
     private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.kelp\\.([a-z0-9]+)\\b");
 

@@ -4,6 +4,7 @@ import dev.kelp.module.KernelHeaders;
 import dev.kelp.module.LivepatchModel;
 import dev.kelp.module.ModuleLinker;
 import dev.kelp.module.RecordSizeProbe;
+import dev.kelp.target.Target;
 import dev.kelp.util.KelpException;
 import java.nio.file.Files;
 import java.nio.file.Path;

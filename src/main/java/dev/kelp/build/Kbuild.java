@@ -1,5 +1,6 @@
 package dev.kelp.build;
 
+import dev.kelp.target.Target;
 import dev.kelp.util.Proc;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,10 @@
 package dev.kelp.build;
 
 import dev.kelp.arch.Arch;
-import dev.kelp.arch.registry.Machines;
 import dev.kelp.arch.RecordCType;
+import dev.kelp.arch.registry.Machines;
 import dev.kelp.module.RecordSizeProbe;
+import dev.kelp.target.Target;
 import dev.kelp.util.KelpException;
 import java.nio.file.Path;
 import java.util.List;

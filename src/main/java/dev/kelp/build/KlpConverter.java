@@ -1,6 +1,7 @@
 package dev.kelp.build;
 
 import dev.kelp.module.ModuleLinker;
+import dev.kelp.target.Target;
 import java.nio.file.Path;
 
 /**

@@ -4,6 +4,7 @@ import dev.kelp.elf.ElfFile;
 import dev.kelp.klp.DatabaseOracle;
 import dev.kelp.module.ModuleLinker;
 import dev.kelp.symbols.KernelSymbols;
+import dev.kelp.target.Target;
 import dev.kelp.util.KelpException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.kelp.build;
 
+import dev.kelp.target.Target;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 

@@ -1,6 +1,8 @@
 package dev.kelp.build;
 
 import dev.kelp.module.KpatchCompat;
+import dev.kelp.target.KernelConfig;
+import dev.kelp.target.Target;
 import dev.kelp.util.KelpException;
 import dev.kelp.util.Proc;
 import java.io.IOException;

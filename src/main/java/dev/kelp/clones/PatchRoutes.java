@@ -7,7 +7,7 @@ import dev.kelp.build.AffectedUnits;
 import dev.kelp.build.KbuildUnits;
 import dev.kelp.build.PatchFile;
 import dev.kelp.build.PreparedTree;
-import dev.kelp.build.Target;
+import dev.kelp.target.Target;
 import dev.kelp.build.TreeCache;
 import dev.kelp.build.WorkTree;
 import dev.kelp.diff.StructSizes;

@@ -1,5 +1,7 @@
 package dev.kelp.build;
 
+import dev.kelp.target.Target;
+
 /**
  * The real prepared tree of the installed Debian kernel, shared by all test classes of a run
  * (preparing it takes about a minute the first time; later runs find it in the cache).

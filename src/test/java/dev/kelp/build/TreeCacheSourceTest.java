@@ -3,6 +3,7 @@ package dev.kelp.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kelp.target.Target;
 import dev.kelp.util.KelpException;
 import dev.kelp.util.Proc;
 import java.nio.file.Files;

@@ -2,6 +2,8 @@ package dev.kelp.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kelp.target.KernelConfig;
+import dev.kelp.target.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.kelp.clones;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kelp.build.Target;
+import dev.kelp.target.Target;
 import dev.kelp.build.TargetSymbols;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

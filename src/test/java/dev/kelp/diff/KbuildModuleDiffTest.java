@@ -47,7 +47,7 @@ class KbuildModuleDiffTest {
 
     private static Path kbuild(String name, String source) throws IOException {
         // the installed kernel kelp build targets by default (the newest with headers and image)
-        String release = dev.kelp.build.Target.discover(Optional.empty(), Optional.empty()).release();
+        String release = dev.kelp.target.Target.discover(Optional.empty(), Optional.empty()).release();
         Path lib = Path.of("/lib/modules");
         Path dir = tmp.resolve(name);
         Files.createDirectories(dir);

@@ -1,6 +1,6 @@
 package dev.kelp.klp;
 
-import dev.kelp.build.Target;
+import dev.kelp.target.Target;
 import dev.kelp.symbols.KernelSymbols;
 import dev.kelp.util.Proc;
 import java.io.IOException;

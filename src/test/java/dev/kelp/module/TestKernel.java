@@ -1,7 +1,7 @@
 package dev.kelp.module;
 
 import java.util.Optional;
-import dev.kelp.build.Target;
+import dev.kelp.target.Target;
 import dev.kelp.util.Proc;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.kelp.build;
+package dev.kelp.target;
 
 import dev.kelp.util.KelpException;
 import java.io.IOException;

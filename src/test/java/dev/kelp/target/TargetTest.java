@@ -1,4 +1,4 @@
-package dev.kelp.build;
+package dev.kelp.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,7 +15,7 @@ class TargetTest {
 
     @Test
     void discoversTheInstalledDebianKernel() {
-        Target t = TestTrees.target();
+        Target t = Target.discover(Optional.empty(), Optional.empty());
         String installed = Proc.of("dpkg-query", "-W", "-f=${Package}\\n", "linux-image-6*-amd64").check("dpkg").stdout();
         assertThat(installed).contains("linux-image-" + t.release());
         assertThat(t.headersDir()).isEqualTo(Path.of("/usr/src/linux-headers-" + t.release()));
@@ -29,7 +29,7 @@ class TargetTest {
 
     @Test
     void vermagicIsTheInstalledModulesAndMatchesTheConfig() {
-        Target t = TestTrees.target();
+        Target t = Target.discover(Optional.empty(), Optional.empty());
         String xfs = Proc.of("modinfo", "-F", "vermagic", "xfs", "-k", t.release()).check("modinfo").stdout().strip();
         assertThat(t.vermagic()).isEqualTo(xfs);
         assertThat(Target.vermagicFromConfig(t.release(), t.config())).isEqualTo(xfs);
@@ -37,7 +37,7 @@ class TargetTest {
 
     @Test
     void aDifferentCompilerVersionIsRefusedNamingThePackage() {
-        Target t = TestTrees.target();
+        Target t = Target.discover(Optional.empty(), Optional.empty());
         String text = t.compilerVersionText().replace("12.2.0-", "12.2.0-999");
         KernelConfig other = KernelConfig.parse(t.config().file(), "CONFIG_CC_VERSION_TEXT=\"" + text + "\"\n");
         Target wrong = new Target(t.release(), t.version(), t.debianVersion(), t.headersDir(), other, t.symvers(),
@@ -49,7 +49,7 @@ class TargetTest {
 
     @Test
     void aMissingCompilerIsRefusedNamingThePackage() {
-        Target t = TestTrees.target();
+        Target t = Target.discover(Optional.empty(), Optional.empty());
         KernelConfig other = KernelConfig.parse(t.config().file(), "CONFIG_CC_VERSION_TEXT=\"gcc-77 (Debian 77.1-1) 77.1\"\n");
         Target wrong = new Target(t.release(), t.version(), t.debianVersion(), t.headersDir(), other, t.symvers(),
                 t.modulesDir(), t.image(), t.vermagic(), "gcc-77", t.source());
@@ -59,7 +59,7 @@ class TargetTest {
 
     @Test
     void sourceOfAnotherVersionIsRefused(@TempDir Path dir) throws Exception {
-        Target t = TestTrees.target();
+        Target t = Target.discover(Optional.empty(), Optional.empty());
         Files.writeString(dir.resolve("Makefile"), "VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 170\nEXTRAVERSION =\n");
         assertThatThrownBy(() -> t.checkSourceVersion(dir)).isInstanceOf(KelpException.class)
                 .hasMessageContaining("is Linux 6.1.170, but kernel " + t.release() + " is Linux " + t.version())

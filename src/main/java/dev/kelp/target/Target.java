@@ -1,4 +1,4 @@
-package dev.kelp.build;
+package dev.kelp.target;
 
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Modinfo;
@@ -221,7 +221,7 @@ public record Target(
     }
 
     /** VERSION.PATCHLEVEL.SUBLEVEL(EXTRAVERSION) of a kernel Makefile, following Debian's include chain. */
-    static String makefileVersion(Path makefile) {
+    public static String makefileVersion(Path makefile) {
         String[] parts = new String[4];
         Path current = makefile;
         for (int depth = 0; depth < 3 && current != null; depth++) {
