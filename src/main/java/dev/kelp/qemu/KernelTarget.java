@@ -3,23 +3,20 @@ package dev.kelp.qemu;
 import dev.kelp.arch.BootArch;
 import dev.kelp.arch.registry.BootImages;
 import dev.kelp.arch.registry.Machines;
+import dev.kelp.target.Target.Layout;
 import dev.kelp.util.KelpException;
-import dev.kelp.util.KernelReleases;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The kernel a livepatch is tested in: its release string, its bootable image and its module
  * directory ({@code /lib/modules/RELEASE}, which may be absent when no target module is needed).
+ * Where those live is the target stage's {@link Layout}.
  */
 public record KernelTarget(String release, Path vmlinuz, Path modulesDir) {
-    private static final Path BOOT = Path.of("/boot");
-    private static final Path MODULES = Path.of("/lib/modules");
+    private static final Layout SYSTEM = Layout.SYSTEM;
 
     /**
      * Finds the target: by RELEASE (its /boot/vmlinuz-RELEASE), by an image file (its release is
@@ -32,14 +29,14 @@ public record KernelTarget(String release, Path vmlinuz, Path modulesDir) {
                 throw new KelpException(vmlinuz + ": no such kernel image");
             }
             String r = release != null ? release : imageRelease(vmlinuz).orElseThrow(() -> noRelease(vmlinuz));
-            return new KernelTarget(r, vmlinuz, MODULES.resolve(r));
+            return new KernelTarget(r, vmlinuz, SYSTEM.modulesDir(r));
         }
         if (release != null) {
-            Path image = BOOT.resolve("vmlinuz-" + release);
+            Path image = SYSTEM.image(release);
             if (!Files.isRegularFile(image)) {
                 throw new KelpException(image + ": no such kernel image; installed releases: " + installed());
             }
-            return new KernelTarget(release, image, MODULES.resolve(release));
+            return new KernelTarget(release, image, SYSTEM.modulesDir(release));
         }
         List<String> releases = installed();
         if (releases.isEmpty()) {
@@ -47,24 +44,12 @@ public record KernelTarget(String release, Path vmlinuz, Path modulesDir) {
                     + " install one (Debian: linux-image-amd64) or pass --vmlinuz FILE");
         }
         String newest = releases.get(releases.size() - 1);
-        return new KernelTarget(newest, BOOT.resolve("vmlinuz-" + newest), MODULES.resolve(newest));
+        return new KernelTarget(newest, SYSTEM.image(newest), SYSTEM.modulesDir(newest));
     }
 
     /** Releases with an image in /boot and a module directory, oldest first. */
     static List<String> installed() {
-        if (!Files.isDirectory(BOOT)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(BOOT)) {
-            return s.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith("vmlinuz-"))
-                    .map(n -> n.substring("vmlinuz-".length()))
-                    .filter(r -> Files.isDirectory(MODULES.resolve(r)))
-                    .sorted(KernelReleases::compare)
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SYSTEM.bootableReleases();
     }
 
     /** The release recorded in the image's header (x86: the bzImage's setup header), if its format has one. */

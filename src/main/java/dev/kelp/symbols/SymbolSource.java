@@ -1,5 +1,6 @@
 package dev.kelp.symbols;
 
+import dev.kelp.target.Target.Layout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,14 +27,16 @@ public sealed interface SymbolSource {
     record Symvers(Path file) implements SymbolSource {}
 
     /**
-     * The installed Debian kernel RELEASE: /boot/vmlinuz-RELEASE, /lib/modules/RELEASE and, when
-     * the headers are installed, /usr/src/linux-headers-RELEASE/Module.symvers.
+     * The installed Debian kernel RELEASE, where the target stage's {@link Layout} puts it:
+     * /boot/vmlinuz-RELEASE, /lib/modules/RELEASE and, when the headers are installed,
+     * /usr/src/linux-headers-RELEASE/Module.symvers.
      */
     static List<SymbolSource> forRelease(String release) {
         List<SymbolSource> out = new ArrayList<>();
-        out.add(new Vmlinuz(Path.of("/boot/vmlinuz-" + release)));
-        out.add(new Modules(Path.of("/lib/modules/" + release)));
-        Path symvers = Path.of("/usr/src/linux-headers-" + release, "Module.symvers");
+        Layout layout = Layout.SYSTEM;
+        out.add(new Vmlinuz(layout.image(release)));
+        out.add(new Modules(layout.modulesDir(release)));
+        Path symvers = layout.symvers(release);
         if (Files.isRegularFile(symvers)) {
             out.add(new Symvers(symvers));
         }

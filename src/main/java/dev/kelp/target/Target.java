@@ -3,6 +3,7 @@ package dev.kelp.target;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Modinfo;
 import dev.kelp.util.KelpException;
+import dev.kelp.util.KernelReleases;
 import dev.kelp.util.Proc;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,24 +49,81 @@ public record Target(
     private static final Pattern MAKE_INCLUDE = Pattern.compile("^include\\s+(\\S+/Makefile)\\s*$");
     private static final Pattern PACKAGE_ID = Pattern.compile("LINUX_PACKAGE_ID\\s+\" Debian ([^\"]+)\"");
 
-    /** Where Debian installs kernels; a different root lets tests describe broken installations. */
+    /**
+     * Where Debian installs kernels: the one place that knows the paths of an installed kernel's
+     * image, modules, headers and Module.symvers (build, symbols and kelp test ask it). A
+     * different root lets tests describe broken installations.
+     */
     public record Layout(Path root) {
         public static final Layout SYSTEM = new Layout(Path.of("/"));
 
-        Path modules() {
+        /** {@code /lib/modules}. */
+        public Path modules() {
             return root.resolve("lib/modules");
         }
 
-        Path headers(String release) {
+        /** {@code /lib/modules/RELEASE}. */
+        public Path modulesDir(String release) {
+            return modules().resolve(release);
+        }
+
+        /** {@code /usr/src/linux-headers-RELEASE}. */
+        public Path headers(String release) {
             return root.resolve("usr/src/linux-headers-" + release);
         }
 
-        Path image(String release) {
-            return root.resolve("boot/vmlinuz-" + release);
+        /** {@code /usr/src/linux-headers-RELEASE/Module.symvers}. */
+        public Path symvers(String release) {
+            return headers(release).resolve("Module.symvers");
         }
 
-        Path usrSrc() {
+        /** {@code /boot}. */
+        public Path boot() {
+            return root.resolve("boot");
+        }
+
+        /** {@code /boot/vmlinuz-RELEASE}. */
+        public Path image(String release) {
+            return boot().resolve("vmlinuz-" + release);
+        }
+
+        /** {@code /usr/src}, where linux-source-X.Y.tar.xz is installed. */
+        public Path usrSrc() {
             return root.resolve("usr/src");
+        }
+
+        /** Releases with an image and a module directory (what kelp test can boot), oldest first. */
+        public List<String> bootableReleases() {
+            if (!Files.isDirectory(boot())) {
+                return List.of();
+            }
+            try (Stream<Path> s = Files.list(boot())) {
+                return s.map(p -> p.getFileName().toString())
+                        .filter(n -> n.startsWith("vmlinuz-"))
+                        .map(n -> n.substring("vmlinuz-".length()))
+                        .filter(r -> Files.isDirectory(modulesDir(r)))
+                        .sorted(KernelReleases::compare)
+                        .toList();
+            } catch (IOException e) {
+                throw new KelpException(boot() + ": cannot list installed kernels: " + e.getMessage(), e);
+            }
+        }
+
+        /** Releases with both headers (.config) and image installed (what kelp build can target), oldest first. */
+        public List<String> buildableReleases() {
+            List<String> candidates = new ArrayList<>();
+            if (Files.isDirectory(modules())) {
+                try (Stream<Path> s = Files.list(modules())) {
+                    s.map(p -> p.getFileName().toString())
+                            .filter(r -> Files.isRegularFile(headers(r).resolve(".config"))
+                                    && Files.isRegularFile(image(r)))
+                            .forEach(candidates::add);
+                } catch (IOException e) {
+                    throw new KelpException(modules() + ": cannot list installed kernels: " + e.getMessage(), e);
+                }
+            }
+            candidates.sort(KernelReleases::compare);
+            return candidates;
         }
     }
 
@@ -91,14 +149,14 @@ public record Target(
                     + ": install it with 'apt-get install linux-image-" + rel + "'" + installedHint(layout));
         }
         KernelConfig config = KernelConfig.read(headers.resolve(".config"));
-        Path symvers = headers.resolve("Module.symvers");
+        Path symvers = layout.symvers(rel);
         if (!Files.isRegularFile(symvers)) {
             throw new KelpException(symvers + ": missing: the headers of " + rel + " are incomplete;"
                     + " reinstall linux-headers-" + rel);
         }
         String version = makefileVersion(headers.resolve("Makefile"));
         Optional<String> debianVersion = debianVersion(headers);
-        Path modulesDir = layout.modules().resolve(rel);
+        Path modulesDir = layout.modulesDir(rel);
         String vermagic = vermagic(modulesDir, rel, config);
         String compiler = compilerOf(config, rel);
         if (source.isPresent() && !Files.exists(source.get())) {
@@ -193,31 +251,15 @@ public record Target(
     }
 
     private static String newestInstalled(Layout layout) {
-        return installed(layout).stream().max(dev.kelp.util.KernelReleases::compare).orElseThrow(() -> new KelpException(
+        return layout.buildableReleases().stream().max(KernelReleases::compare).orElseThrow(() -> new KelpException(
                 "no kernel with both linux-image-RELEASE and linux-headers-RELEASE installed: install them"
                         + " (Debian: 'apt-get install linux-image-amd64 linux-headers-amd64'), or pass --kernel RELEASE"));
     }
 
     /** For a --kernel that is not installed (often a typo): the releases that could be targets. */
     private static String installedHint(Layout layout) {
-        List<String> all = installed(layout).stream().sorted(dev.kelp.util.KernelReleases::compare).toList();
+        List<String> all = layout.buildableReleases();
         return all.isEmpty() ? "" : "; or target an installed one: --kernel " + String.join(", ", all);
-    }
-
-    /** Releases with both headers (.config) and image installed. */
-    private static List<String> installed(Layout layout) {
-        List<String> candidates = new ArrayList<>();
-        if (Files.isDirectory(layout.modules())) {
-            try (Stream<Path> s = Files.list(layout.modules())) {
-                s.map(p -> p.getFileName().toString())
-                        .filter(r -> Files.isRegularFile(layout.headers(r).resolve(".config"))
-                                && Files.isRegularFile(layout.image(r)))
-                        .forEach(candidates::add);
-            } catch (IOException e) {
-                throw new KelpException(layout.modules() + ": cannot list installed kernels: " + e.getMessage(), e);
-            }
-        }
-        return candidates;
     }
 
     /** VERSION.PATCHLEVEL.SUBLEVEL(EXTRAVERSION) of a kernel Makefile, following Debian's include chain. */
