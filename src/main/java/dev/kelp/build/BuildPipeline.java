@@ -42,11 +42,11 @@ public final class BuildPipeline {
     }
 
     private final UnitDiffer differ;
-    private final KlpConverter converter;
+    private final ConversionStep converter;
     private final List<RecordSizeProbe.Question> recordSizeQuestions;
     private final Consumer<String> progress;
 
-    public BuildPipeline(UnitDiffer differ, KlpConverter converter, List<RecordSizeProbe.Question> recordSizeQuestions,
+    public BuildPipeline(UnitDiffer differ, ConversionStep converter, List<RecordSizeProbe.Question> recordSizeQuestions,
             Consumer<String> progress) {
         this.differ = differ;
         this.converter = converter;

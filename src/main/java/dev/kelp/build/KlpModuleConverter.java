@@ -11,11 +11,11 @@ import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
- * {@link KlpConverter} backed by the {@code kelp convert} engine: turns the linked module's
+ * {@link ConversionStep} backed by the {@code kelp convert} engine: turns the linked module's
  * references to unexported symbols and the differ's side-band records into klp relocations,
  * against the target's symbol database, and writes the final module.
  */
-public final class KlpModuleConverter implements KlpConverter {
+public final class KlpModuleConverter implements ConversionStep {
     private final Function<String, KernelSymbols> symbols;
 
     public KlpModuleConverter(Function<String, KernelSymbols> symbols) {

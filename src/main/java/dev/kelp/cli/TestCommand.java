@@ -1,6 +1,6 @@
 package dev.kelp.cli;
 
-import dev.kelp.qemu.LivepatchTest;
+import dev.kelp.qemu.LivepatchTestRun;
 import dev.kelp.qemu.TestReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +49,7 @@ public final class TestCommand implements Callable<Integer> {
     String stress;
 
     @Option(names = "--timeout", paramLabel = "SECONDS",
-            defaultValue = "" + LivepatchTest.Options.DEFAULT_TIMEOUT_SECONDS,
+            defaultValue = "" + LivepatchTestRun.Options.DEFAULT_TIMEOUT_SECONDS,
             description = "Longest a transition or a probe may take (default: ${DEFAULT-VALUE}).")
     int timeout;
 
@@ -71,9 +71,9 @@ public final class TestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LivepatchTest.Options options = new LivepatchTest.Options(module, kernel, vmlinuz, probe, load, loadAfter,
+        LivepatchTestRun.Options options = new LivepatchTestRun.Options(module, kernel, vmlinuz, probe, load, loadAfter,
                 stress, timeout, keepLog, cpus, accel, !noDirectBoot);
-        TestReport report = LivepatchTest.run(options, System.out::println);
+        TestReport report = LivepatchTestRun.run(options, System.out::println);
         return report.passed() ? 0 : 1;
     }
 }

@@ -107,8 +107,8 @@ final class ChangeDetector {
         Section fs = patched.elf.section(".kpatch.ignore.functions");
         if (fs != null) {
             for (Relocation r : patched.relocationsOf(fs)) {
-                Target t = patched.resolve(fs, r);
-                if (t.kind() == Target.Kind.SYMBOL) {
+                RelocTarget t = patched.resolve(fs, r);
+                if (t.kind() == RelocTarget.Kind.SYMBOL) {
                     out.add(t.symbol());
                     out.addAll(patched.coldChildren.getOrDefault(t.symbol(), List.of()));
                 }
@@ -118,8 +118,8 @@ final class ChangeDetector {
         if (ss != null) {
             Set<String> names = new java.util.HashSet<>();
             for (Relocation r : patched.relocationsOf(ss)) {
-                Target t = patched.resolve(ss, r);
-                if (t.kind() == Target.Kind.STRING) {
+                RelocTarget t = patched.resolve(ss, r);
+                if (t.kind() == RelocTarget.Kind.STRING) {
                     names.add(t.content());
                 }
             }

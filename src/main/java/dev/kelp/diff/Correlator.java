@@ -125,8 +125,8 @@ final class Correlator {
         family.addAll(idx.coldChildren.getOrDefault(f, List.of()));
         for (Symbol m : family) {
             for (Relocation r : idx.relocsIn(m.section(), m.value(), m.value() + m.size())) {
-                Target t = idx.resolve(m.section(), r);
-                if (t.kind() == Target.Kind.SYMBOL && isStaticLocal(t.symbol()) && t.symbol().section() != null
+                RelocTarget t = idx.resolve(m.section(), r);
+                if (t.kind() == RelocTarget.Kind.SYMBOL && isStaticLocal(t.symbol()) && t.symbol().section() != null
                         && !Names.isSpecialStatic(t.symbol().name(), t.symbol().section().name())
                         && !out.contains(t.symbol())) {
                     out.add(t.symbol());
@@ -168,8 +168,8 @@ final class Correlator {
             referenced = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             for (Symbol f : patched.functions) {
                 for (Relocation r : patched.relocsIn(f.section(), f.value(), f.value() + f.size())) {
-                    Target t = patched.resolve(f.section(), r);
-                    if (t.kind() == Target.Kind.SYMBOL) {
+                    RelocTarget t = patched.resolve(f.section(), r);
+                    if (t.kind() == RelocTarget.Kind.SYMBOL) {
                         referenced.add(t.symbol());
                     }
                 }

@@ -59,7 +59,7 @@ final class FunctionChecksum {
         return stream.getAsLong();
     }
 
-    private void putTarget(Target t) {
+    private void putTarget(RelocTarget t) {
         stream.putInt(t.kind().ordinal());
         switch (t.kind()) {
             case SYMBOL:
@@ -115,7 +115,7 @@ final class FunctionChecksum {
             h.putBytes(data);
             for (Relocation r : rel) {
                 h.putLong(r.offset() - offset).putInt(r.type());
-                Target t = index.resolve(sec, r);
+                RelocTarget t = index.resolve(sec, r);
                 switch (t.kind()) {
                     case SYMBOL:
                         h.putString(index.mangled(t.symbol())).putLong(t.addend());
@@ -139,7 +139,7 @@ final class FunctionChecksum {
 
     /** A relocation's normalised target as text, for the line filter's relocation comparison. */
     String describe(Section sec, Relocation r) {
-        Target t = index.resolve(sec, r);
+        RelocTarget t = index.resolve(sec, r);
         switch (t.kind()) {
             case SYMBOL:
                 return r.type() + ":" + index.mangled(t.symbol()) + "+" + t.addend();

@@ -208,8 +208,8 @@ final class ObjectIndex {
         for (String table : List.of("__mcount_loc", "__patchable_function_entries")) {
             for (Section s : elf.sectionsNamed(table)) {
                 for (Relocation r : relocationsOf(s)) {
-                    Target t = resolve(s, r);
-                    if (t.kind() == Target.Kind.SYMBOL && t.symbol().isFunction() && t.symbol().section() != null) {
+                    RelocTarget t = resolve(s, r);
+                    if (t.kind() == RelocTarget.Kind.SYMBOL && t.symbol().isFunction() && t.symbol().section() != null) {
                         fentry.putIfAbsent(t.symbol(), t.addend());
                     }
                 }
@@ -249,8 +249,8 @@ final class ObjectIndex {
                 continue;
             }
             for (Relocation r : rs) {
-                Target t = resolve(where, r);
-                if (t.kind() == Target.Kind.ANONYMOUS) {
+                RelocTarget t = resolve(where, r);
+                if (t.kind() == RelocTarget.Kind.ANONYMOUS) {
                     long[] a = growing.get(t.section());
                     if (a == null) {
                         a = new long[8];
@@ -365,34 +365,34 @@ final class ObjectIndex {
     }
 
     /** Resolves what a relocation in section {@code where} points at. */
-    Target resolve(Section where, Relocation r) {
+    RelocTarget resolve(Section where, Relocation r) {
         Symbol sym = r.symbol();
         if (sym == null) {
-            return Target.NONE;
+            return RelocTarget.NONE;
         }
         // compiler-local labels (.LC0, .L__unnamed_1) name nothing stable: resolve them like
         // section-relative references, so their contents count and their numbers do not
         boolean label = sym.isLocal() && sym.type() == Elf.STT_NOTYPE && sym.section() != null;
         if (!sym.isSection() && !label) {
-            return Target.symbol(sym, r.addend());
+            return RelocTarget.symbol(sym, r.addend());
         }
         Section sec = sym.section();
         if (sec == null) {
-            return Target.NONE;
+            return RelocTarget.NONE;
         }
         long off = r.addend() + bias(where, r) + sym.value();
         if (sec.hasFlag(Elf.SHF_STRINGS)) {
-            return new Target(Target.Kind.STRING, null, sec, r.addend() + sym.value(), off, stringAt(sec, off));
+            return new RelocTarget(RelocTarget.Kind.STRING, null, sec, r.addend() + sym.value(), off, stringAt(sec, off));
         }
         if (sec.hasFlag(Elf.SHF_MERGE) && sec.entsize() > 0) {
-            return new Target(Target.Kind.CONSTANT, null, sec, r.addend() + sym.value(), off,
+            return new RelocTarget(RelocTarget.Kind.CONSTANT, null, sec, r.addend() + sym.value(), off,
                     bytesAt(sec, off, (int) sec.entsize()));
         }
         Symbol c = containing(sec, off);
         if (c != null) {
-            return Target.symbol(c, r.addend() + sym.value() - c.value());
+            return RelocTarget.symbol(c, r.addend() + sym.value() - c.value());
         }
-        return new Target(Target.Kind.ANONYMOUS, null, sec, r.addend() + sym.value(), off, null);
+        return new RelocTarget(RelocTarget.Kind.ANONYMOUS, null, sec, r.addend() + sym.value(), off, null);
     }
 
     /**

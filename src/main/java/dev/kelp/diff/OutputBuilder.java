@@ -68,7 +68,7 @@ final class OutputBuilder {
     private final Map<Section, Symbol> sectionSyms = new IdentityHashMap<>();
     private final Map<String, Symbol> undefined = new HashMap<>();
     private final ArrayDeque<Piece> work = new ArrayDeque<>();
-    private final SideBand sideBand = new SideBand();
+    private final SideBandWriter sideBand = new SideBandWriter();
     private final List<IncludedFunction> included = new ArrayList<>();
     private final List<IncludedData> data = new ArrayList<>();
     private final Map<Symbol, Boolean> includedFunctions = new IdentityHashMap<>();
@@ -261,7 +261,7 @@ final class OutputBuilder {
     /** Re-aims one relocation of a copied piece. */
     private void relocate(Piece piece, Relocation r) {
         long place = piece.translate(r.offset());
-        Target t = p.resolve(piece.src(), r);
+        RelocTarget t = p.resolve(piece.src(), r);
         switch (t.kind()) {
             case NONE:
                 addReloc(piece.dst(), place, r.type(), null, r.addend());
@@ -278,7 +278,7 @@ final class OutputBuilder {
         }
     }
 
-    private void relocateToSymbol(Piece piece, long place, Relocation r, Target t) {
+    private void relocateToSymbol(Piece piece, long place, Relocation r, RelocTarget t) {
         Symbol sym = t.symbol();
         if (sym.section() == null) {
             if (sym.isAbsolute()) {
@@ -350,7 +350,7 @@ final class OutputBuilder {
      * code or data) rather than calling or jumping to it. Special-section records are exempt:
      * they describe the copied code itself. Nested functions (with a dot) are exempt as well.
      */
-    private boolean isPointerToPatchedFunction(Piece piece, Relocation r, Target t) {
+    private boolean isPointerToPatchedFunction(Piece piece, Relocation r, RelocTarget t) {
         Symbol sym = t.symbol();
         if (cs.of(sym) != ChangeSet.Status.CHANGED || sym.name().indexOf('.') >= 0
                 || special.lookup(piece.src().name()) != null) {
@@ -373,7 +373,7 @@ final class OutputBuilder {
         }
         int flags = SideBandFormat.FLAG_LOCAL | (orig.isFunction() ? SideBandFormat.FLAG_FUNC : 0)
                 | (orig.isObject() ? SideBandFormat.FLAG_OBJECT : 0);
-        sideBand.add(new SideBand.Record(piece.dst().section, place, orig.name(), r.type(), flags, addend));
+        sideBand.add(new SideBandWriter.Record(piece.dst().section, place, orig.name(), r.type(), flags, addend));
         int size = p.arch.fieldSize(r.type());
         if (!piece.dst().section.isNobits()) {
             Arrays.fill(piece.dst().data, (int) place, (int) Math.min(place + size, piece.dst().data.length), (byte) 0);
@@ -459,13 +459,13 @@ final class OutputBuilder {
     }
 
     private String functionAt(Section s, Relocation r) {
-        Target t = p.resolve(s, r);
-        return t.kind() == Target.Kind.SYMBOL ? displayName(t.symbol()) : "?";
+        RelocTarget t = p.resolve(s, r);
+        return t.kind() == RelocTarget.Kind.SYMBOL ? displayName(t.symbol()) : "?";
     }
 
     private boolean pointsIntoIncludedCode(Section s, Relocation r) {
-        Target t = p.resolve(s, r);
-        if (t.kind() == Target.Kind.SYMBOL) {
+        RelocTarget t = p.resolve(s, r);
+        if (t.kind() == RelocTarget.Kind.SYMBOL) {
             return t.symbol().isFunction() && includedFunctions.containsKey(t.symbol());
         }
         return false;
@@ -535,8 +535,8 @@ final class OutputBuilder {
         }
         for (Relocation r : rel) {
             if (r.offset() % size == anchor) {
-                Target t = p.resolve(s, r);
-                Section target = t.kind() == Target.Kind.SYMBOL ? t.symbol().section() : t.section();
+                RelocTarget t = p.resolve(s, r);
+                Section target = t.kind() == RelocTarget.Kind.SYMBOL ? t.symbol().section() : t.section();
                 if (target == null || !target.isExecutable()) {
                     return false;
                 }
@@ -586,8 +586,8 @@ final class OutputBuilder {
             if (rel[k].offset() - base != e.keyOffset()) {
                 continue;
             }
-            Target t = p.resolve(s, rel[k]);
-            if (t.kind() != Target.Kind.SYMBOL || t.symbol().section() == null) {
+            RelocTarget t = p.resolve(s, rel[k]);
+            if (t.kind() != RelocTarget.Kind.SYMBOL || t.symbol().section() == null) {
                 return true;
             }
             String key = t.symbol().name();

@@ -2,7 +2,7 @@ package dev.kelp.diff;
 
 /**
  * The layout of the side-band sections (docs/sideband.md), in one place for both of its ends:
- * {@code kelp diff} writes them ({@link SideBand}) and the klp converter reads them after the
+ * {@code kelp diff} writes them ({@link SideBandWriter}) and the klp converter reads them after the
  * module link. A record is four absolute 64-bit relocations (place, name, object, unit) followed
  * by the original relocation's type, flags and addend.
  */

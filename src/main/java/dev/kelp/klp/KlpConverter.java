@@ -116,7 +116,7 @@ public final class KlpConverter {
         }
         kernel.requireLivepatchModinfo();
         Annotations annotations = Annotations.read(elf, problems);
-        SideBand sideBand = SideBand.read(elf, arch, problems);
+        SideBandReader sideBand = SideBandReader.read(elf, arch, problems);
         Set<Section> staging = Collections.newSetFromMap(new IdentityHashMap<>());
         staging.addAll(annotations.tables());
         staging.addAll(sideBand.staging());
@@ -172,8 +172,8 @@ public final class KlpConverter {
     }
 
     /** Decides for every side-band record of kelp diff (references to local symbols). */
-    private void planSideBand(ConversionRules rules, SideBand sideBand, Plan plan) {
-        for (SideBand.Record rec : sideBand.records()) {
+    private void planSideBand(ConversionRules rules, SideBandReader sideBand, Plan plan) {
+        for (SideBandReader.Record rec : sideBand.records()) {
             Decision d = rules.decideLocal(rec.name(), rec.object(), rec.unit(), sideBand.unitSymbols(rec.unit()),
                     options.defaultObject());
             if (d instanceof Decision.Convert c) {
@@ -189,7 +189,7 @@ public final class KlpConverter {
     }
 
     /** Deletes the annotation tables and side-band sections; returns their names. */
-    private List<String> removeStaging(Annotations annotations, SideBand sideBand, Set<Section> staging) {
+    private List<String> removeStaging(Annotations annotations, SideBandReader sideBand, Set<Section> staging) {
         writer.detachStaging(staging);
         List<String> removed = new ArrayList<>();
         List<Section> all = new ArrayList<>(annotations.tables());

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The outcome of {@link LivepatchTest#run}: whether the livepatch passed, the reason in one line
+ * The outcome of {@link LivepatchTestRun#run}: whether the livepatch passed, the reason in one line
  * when it did not, the time of each phase, and where the console log is (null when it was not
  * kept: a passing test without --keep-log).
  */

@@ -74,7 +74,7 @@ class BuildOutputsTest {
                 .map(t -> new RecordSizeProbe.Question(t.section(), t.cType(), t.header(), t.configOption())).toList();
         KlpModuleConverter real = new KlpModuleConverter(TargetSymbols::of);
         Path[] given = new Path[1];
-        KlpConverter convertsThenFails = (linked, t, to) -> {
+        ConversionStep convertsThenFails = (linked, t, to) -> {
             given[0] = real.convert(linked, t, to);
             assertThat(given[0]).isRegularFile();
             throw new KelpException("a check after the conversion failed");

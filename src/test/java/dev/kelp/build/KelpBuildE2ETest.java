@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kelp.elf.ElfFile;
 import dev.kelp.klp.LivepatchModule;
-import dev.kelp.qemu.LivepatchTest;
+import dev.kelp.qemu.LivepatchTestRun;
 import dev.kelp.qemu.TestReport;
 import dev.kelp.util.KelpException;
 import java.nio.file.Path;
@@ -59,7 +59,7 @@ class KelpBuildE2ETest {
         if (!c.summary().isEmpty()) {
             assertThat(report.summaryLines()).as("on-screen report").containsExactlyElementsOf(c.summary());
         }
-        TestReport proof = LivepatchTest.run(LivepatchTest.Options.of(ko).withProbe(c.probe())
+        TestReport proof = LivepatchTestRun.run(LivepatchTestRun.Options.of(ko).withProbe(c.probe())
                 .withLoad(c.load().toArray(String[]::new)).withLoadAfter(c.loadAfter().toArray(String[]::new)),
                 System.err::println);
         assertThat(proof.passed()).as(c.name() + ": " + proof.verdict()).isTrue();

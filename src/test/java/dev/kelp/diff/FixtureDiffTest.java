@@ -91,8 +91,8 @@ class FixtureDiffTest {
         for (Symbol s : f.symbols()) {
             if (s.isFunction() && s.name().equals(function)) {
                 for (Relocation rel : idx.relocsIn(s.section(), s.value(), s.value() + s.size())) {
-                    Target t = idx.resolve(s.section(), rel);
-                    if (t.kind() == Target.Kind.SYMBOL && t.symbol().isObject()) {
+                    RelocTarget t = idx.resolve(s.section(), rel);
+                    if (t.kind() == RelocTarget.Kind.SYMBOL && t.symbol().isObject()) {
                         return t.symbol().name();
                     }
                 }

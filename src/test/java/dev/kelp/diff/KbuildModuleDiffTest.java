@@ -76,8 +76,8 @@ class KbuildModuleDiffTest {
             assertThat(s).as(table + " kept").isNotNull();
             for (Relocation rel : idx.relocationsOf(s)) {
                 if (rel.offset() % recordSize(table) == 0) { // the anchor is the first field of these tables
-                    Target t = idx.resolve(s, rel);
-                    assertThat(t.kind()).as(table + " anchor").isEqualTo(Target.Kind.SYMBOL);
+                    RelocTarget t = idx.resolve(s, rel);
+                    assertThat(t.kind()).as(table + " anchor").isEqualTo(RelocTarget.Kind.SYMBOL);
                     assertThat(t.symbol().isFunction() && t.symbol().section() != null)
                             .as(table + " anchor " + t.symbol().name()).isTrue();
                 }

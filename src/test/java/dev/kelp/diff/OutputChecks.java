@@ -64,7 +64,7 @@ final class OutputChecks {
         return out;
     }
 
-    private static String describe(long off, int type, Target t) {
+    private static String describe(long off, int type, RelocTarget t) {
         switch (t.kind()) {
             case SYMBOL:
                 return off + " " + type + " " + Names.mangle(t.symbol().name()) + " " + t.addend();
@@ -124,8 +124,8 @@ final class OutputChecks {
         }
         for (Relocation r : idx.relocationsOf(m)) {
             assertThat(r.type()).as("__mcount_loc relocation type").isEqualTo(X86.ARCH.absolute64());
-            Target t = idx.resolve(m, r);
-            if (t.kind() == Target.Kind.SYMBOL) {
+            RelocTarget t = idx.resolve(m, r);
+            if (t.kind() == RelocTarget.Kind.SYMBOL) {
                 out.add(t.symbol().name());
             }
         }

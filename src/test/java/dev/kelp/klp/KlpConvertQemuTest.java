@@ -3,7 +3,7 @@ package dev.kelp.klp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kelp.elf.ElfFile;
-import dev.kelp.qemu.LivepatchTest;
+import dev.kelp.qemu.LivepatchTestRun;
 import dev.kelp.qemu.TestReport;
 import dev.kelp.symbols.KSym;
 import dev.kelp.symbols.KernelSymbols;
@@ -33,7 +33,7 @@ class KlpConvertQemuTest {
     }
 
     private static TestReport prove(Path module, String probe) {
-        return LivepatchTest.run(LivepatchTest.Options.of(module).withKernel(TestModules.release()).withProbe(probe));
+        return LivepatchTestRun.run(LivepatchTestRun.Options.of(module).withKernel(TestModules.release()).withProbe(probe));
     }
 
     @Test
@@ -73,7 +73,7 @@ class KlpConvertQemuTest {
     void moduleExport_isResolvedWhenTheModuleLoadsAfterThePatch() {
         // crc32c_generic first: nf_conntrack needs libcrc32c, whose softdep on crc32c the guest's
         // busybox modprobe does not follow.
-        TestReport r = LivepatchTest.run(LivepatchTest.Options.of(converted("module-export"))
+        TestReport r = LivepatchTestRun.run(LivepatchTestRun.Options.of(converted("module-export"))
                 .withKernel(TestModules.release()).withLoadAfter("crc32c_generic", "nf_conntrack")
                 .withProbe("grep -q 'kelp-modexp htable_size=[1-9]' /proc/cmdline"));
         assertThat(r.passed()).as(r.verdict()).isTrue();

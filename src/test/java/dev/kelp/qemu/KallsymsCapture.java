@@ -120,7 +120,7 @@ public final class KallsymsCapture {
             // The listing is one long phase: about 100,000 lines over an emulated UART.
             QemuRun.Outcome outcome = QemuRun.run(new QemuRun.Machine(boot.file(), initrd, 1, "512M", "tcg",
                     BootImages.forImage(target.vmlinuz()).kernelConsole() + " " + APPEND),
-                    new QemuRun.Limits(LivepatchTest.BOOT_SECONDS, 600, LivepatchTest.POWEROFF_SECONDS), log, monitor);
+                    new QemuRun.Limits(LivepatchTestRun.BOOT_SECONDS, 600, LivepatchTestRun.POWEROFF_SECONDS), log, monitor);
             List<String> console = Files.readString(log, StandardCharsets.ISO_8859_1).replace("\r", "").lines().toList();
             String problem = problem(console, monitor, outcome);
             if (problem != null) {

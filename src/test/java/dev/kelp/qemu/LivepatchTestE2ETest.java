@@ -24,8 +24,8 @@ class LivepatchTestE2ETest {
 
     private final List<Path> keptLogs = new ArrayList<>();
 
-    private TestReport run(LivepatchTest.Options options) {
-        TestReport report = LivepatchTest.run(options, progress::add);
+    private TestReport run(LivepatchTestRun.Options options) {
+        TestReport report = LivepatchTestRun.run(options, progress::add);
         System.out.println(String.join("\n", progress));
         if (report.log() != null && options.keepLog() == null) {
             keptLogs.add(report.log());
@@ -42,7 +42,7 @@ class LivepatchTestE2ETest {
 
     @Test
     void kernelSampleUnderStressPasses() {
-        TestReport report = run(LivepatchTest.Options.of(TestModules.module("livepatch-sample"))
+        TestReport report = run(LivepatchTestRun.Options.of(TestModules.module("livepatch-sample"))
                 .withProbe(SAMPLE_PROBE)
                 .withStress("cat /proc/cmdline > /dev/null"));
 
@@ -59,7 +59,7 @@ class LivepatchTestE2ETest {
 
     @Test
     void probeThatNeverPassesFails() throws Exception {
-        TestReport report = run(LivepatchTest.Options.of(TestModules.module("livepatch-sample"))
+        TestReport report = run(LivepatchTestRun.Options.of(TestModules.module("livepatch-sample"))
                 .withProbe("grep -q 'never printed' /proc/cmdline"));
 
         assertThat(report.passed()).isFalse();
@@ -71,7 +71,7 @@ class LivepatchTestE2ETest {
     /** Also boots the compressed image as it is (no PVH), the path for kernels without PVH. */
     @Test
     void probeThatPassesUnpatchedFails() {
-        TestReport report = run(LivepatchTest.Options.of(TestModules.module("livepatch-sample"))
+        TestReport report = run(LivepatchTestRun.Options.of(TestModules.module("livepatch-sample"))
                 .withProbe("true")
                 .withDirectBoot(false));
 
@@ -83,7 +83,7 @@ class LivepatchTestE2ETest {
     /** A probe that remembers having seen the patch still passes after the unload: caught. */
     @Test
     void probeThatStillPassesAfterUnloadFails() {
-        TestReport report = run(LivepatchTest.Options.of(TestModules.module("livepatch-sample"))
+        TestReport report = run(LivepatchTestRun.Options.of(TestModules.module("livepatch-sample"))
                 .withProbe("{ " + SAMPLE_PROBE + " && touch /tmp/seen; }; [ -e /tmp/seen ]"));
 
         assertThat(report.passed()).isFalse();
@@ -93,7 +93,7 @@ class LivepatchTestE2ETest {
 
     @Test
     void transitionBlockedBySleepingKernelThreadFails() {
-        TestReport report = run(LivepatchTest.Options.of(TestModules.module("kelp_sleeper_patch"))
+        TestReport report = run(LivepatchTestRun.Options.of(TestModules.module("kelp_sleeper_patch"))
                 .withLoad(TestModules.module("kelp_sleeper").toString())
                 .withTimeout(3));
 
@@ -107,7 +107,7 @@ class LivepatchTestE2ETest {
     @Test
     void moduleThatWarnsFails(@TempDir Path tmp) throws Exception {
         Path log = tmp.resolve("console.log");
-        TestReport report = run(LivepatchTest.Options.of(TestModules.module("livepatch-sample"))
+        TestReport report = run(LivepatchTestRun.Options.of(TestModules.module("livepatch-sample"))
                 .withLoad(TestModules.module("kelp_warn").toString())
                 .withProbe(SAMPLE_PROBE)
                 .withKeepLog(log));
@@ -121,7 +121,7 @@ class LivepatchTestE2ETest {
 
     @Test
     void livepatchOfMissingFunctionIsRefused() {
-        TestReport report = run(LivepatchTest.Options.of(TestModules.module("kelp_missing_patch")));
+        TestReport report = run(LivepatchTestRun.Options.of(TestModules.module("kelp_missing_patch")));
 
         assertThat(report.passed()).isFalse();
         assertThat(report.reason()).startsWith("module kelp_missing_patch was refused: ")
@@ -131,7 +131,7 @@ class LivepatchTestE2ETest {
     @Test
     void moduleLoadedBeforeTheLivepatchIsPatched() {
         // twofish-x86_64-3way comes from the target's /lib/modules with two dependencies.
-        TestReport report = run(LivepatchTest.Options.of(TestModules.module("kelp_target_patch"))
+        TestReport report = run(LivepatchTestRun.Options.of(TestModules.module("kelp_target_patch"))
                 .withLoad("twofish-x86_64-3way", TestModules.module("kelp_target").toString())
                 .withProbe(TARGET_PROBE + " && grep -q '^twofish_common ' /proc/modules"));
 
@@ -141,7 +141,7 @@ class LivepatchTestE2ETest {
 
     @Test
     void moduleLoadedAfterTheLivepatchIsPatched() {
-        TestReport report = run(LivepatchTest.Options.of(TestModules.module("kelp_target_patch"))
+        TestReport report = run(LivepatchTestRun.Options.of(TestModules.module("kelp_target_patch"))
                 .withLoadAfter(TestModules.module("kelp_target").toString())
                 .withProbe(TARGET_PROBE));
 
@@ -152,20 +152,20 @@ class LivepatchTestE2ETest {
 
     @Test
     void guestThatHangsIsStoppedAndReported() {
-        TestReport report = run(LivepatchTest.Options.of(TestModules.module("livepatch-sample"))
+        TestReport report = run(LivepatchTestRun.Options.of(TestModules.module("livepatch-sample"))
                 .withLoad(TestModules.module("kelp_hang").toString())
                 .withTimeout(1));
 
         assertThat(report.passed()).isFalse();
         assertThat(report.reason()).isEqualTo("the guest hung during load: no progress for "
-                + (1 + LivepatchTest.PROGRESS_SLACK_SECONDS) + " s");
+                + (1 + LivepatchTestRun.PROGRESS_SLACK_SECONDS) + " s");
         assertThat(ProcessHandle.current().descendants().map(p -> p.info().command().orElse("")))
                 .noneMatch(c -> c.contains("qemu-system-"));
     }
 
     @Test
     void imageThatDoesNotBootIsReported() {
-        TestReport report = run(LivepatchTest.Options.of(TestModules.module("livepatch-sample"))
+        TestReport report = run(LivepatchTestRun.Options.of(TestModules.module("livepatch-sample"))
                 .withKernel(TestModules.release())
                 .withVmlinuz(Initramfs.BUSYBOX));
 

@@ -30,12 +30,12 @@ class QemuMachineTest {
         BootArch arch = BootImages.forImage(TARGET.vmlinuz());
         Path vmlinux = BootImage.choose(arch, TARGET.vmlinuz(), cache).file();
 
-        assertThat(LivepatchTest.machine(arch, TARGET.vmlinuz(), initrd, 1, "tcg").command())
+        assertThat(LivepatchTestRun.machine(arch, TARGET.vmlinuz(), initrd, 1, "tcg").command())
                 .isEqualTo(expected("tcg", "max", 1, TARGET.vmlinuz(), initrd));
-        assertThat(LivepatchTest.machine(arch, vmlinux, initrd, 2, "kvm").command())
+        assertThat(LivepatchTestRun.machine(arch, vmlinux, initrd, 2, "kvm").command())
                 .isEqualTo(expected("kvm", "host", 2, vmlinux, initrd));
         // A machine for a kernel file on its own: the architecture comes from the file (here the PVH vmlinux).
-        assertThat(new QemuRun.Machine(vmlinux, initrd, 1, "512M", "tcg", "console=ttyS0 " + LivepatchTest.APPEND)
+        assertThat(new QemuRun.Machine(vmlinux, initrd, 1, "512M", "tcg", "console=ttyS0 " + LivepatchTestRun.APPEND)
                 .command()).isEqualTo(expected("tcg", "max", 1, vmlinux, initrd));
     }
 
@@ -63,11 +63,11 @@ class QemuMachineTest {
     @Tag("e2e")
     @Test
     void kvmGuestThatDoesNotBootNamesDevKvm() {
-        LivepatchTest.Options options = LivepatchTest.Options.of(TestModules.module("livepatch-sample"))
+        LivepatchTestRun.Options options = LivepatchTestRun.Options.of(TestModules.module("livepatch-sample"))
                 .withKernel(TestModules.release()).withVmlinuz(Initramfs.BUSYBOX).withAccel("kvm");
         TestReport report;
         try {
-            report = LivepatchTest.run(options);
+            report = LivepatchTestRun.run(options);
         } catch (KelpException noKvm) {
             assertThat(noKvm.getMessage()).startsWith("--accel kvm: /dev/kvm ").endsWith("; use --accel tcg");
             return;

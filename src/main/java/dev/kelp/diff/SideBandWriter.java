@@ -34,7 +34,7 @@ import java.util.function.Function;
  * record is 48 bytes in {@code .kelp.relocs}; its place and strings are reached through
  * absolute relocations, so they follow the sections through {@code ld -r} and the module link.
  */
-final class SideBand {
+final class SideBandWriter {
     /**
      * One reference.
      *

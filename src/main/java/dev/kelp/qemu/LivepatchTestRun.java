@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * transition, late-loaded modules, probe passes, disable, transition, unload, probe fails), then
  * judges the console. Usable in-process (tests of other stages) and by {@code kelp test}.
  */
-public final class LivepatchTest {
+public final class LivepatchTestRun {
     /** Kernel command line after the architecture's console argument. panic=-1: a panic reboots
      * at once, and -no-reboot makes QEMU exit, so a crash ends the run instead of waiting for the
      * watchdog; an Oops does not panic, so the guest goes on and its report stays complete.
@@ -124,7 +124,7 @@ public final class LivepatchTest {
         }
     }
 
-    private LivepatchTest() {}
+    private LivepatchTestRun() {}
 
     /** Runs the test quietly. */
     public static TestReport run(Options options) {

@@ -17,12 +17,12 @@ import dev.kelp.elf.Symbol;
  * @param offset   for STRING/CONSTANT/ANONYMOUS: the target offset in the section
  * @param content  for STRING: the text up to the NUL; for CONSTANT: the bytes as ISO-8859-1
  */
-record Target(Kind kind, Symbol symbol, Section section, long addend, long offset, String content) {
+record RelocTarget(Kind kind, Symbol symbol, Section section, long addend, long offset, String content) {
     enum Kind { NONE, SYMBOL, STRING, CONSTANT, ANONYMOUS }
 
-    static final Target NONE = new Target(Kind.NONE, null, null, 0, 0, null);
+    static final RelocTarget NONE = new RelocTarget(Kind.NONE, null, null, 0, 0, null);
 
-    static Target symbol(Symbol s, long addend) {
-        return new Target(Kind.SYMBOL, s, null, addend, 0, null);
+    static RelocTarget symbol(Symbol s, long addend) {
+        return new RelocTarget(Kind.SYMBOL, s, null, addend, 0, null);
     }
 }

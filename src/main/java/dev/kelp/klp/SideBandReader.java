@@ -31,7 +31,7 @@ import java.util.Set;
  * 64-bit relocations; type, flags, addend as data), {@code .kelp.strings} the strings, and the
  * optional {@code .kelp.unitsyms} the local symbol names of each unit.
  */
-final class SideBand {
+final class SideBandReader {
     /** One reference, placed in the final module: section + offset of the relocated field. */
     record Record(int number, Section target, long offset, String name, String object, String unit, int type,
             int flags, long addend) {}
@@ -54,8 +54,8 @@ final class SideBand {
         return staging;
     }
 
-    static SideBand read(ElfFile elf, LivepatchArch arch, Problems problems) {
-        SideBand sb = new SideBand();
+    static SideBandReader read(ElfFile elf, LivepatchArch arch, Problems problems) {
+        SideBandReader sb = new SideBandReader();
         for (String n : List.of(RECORDS, STRINGS, UNIT_SYMBOLS)) {
             sb.staging.addAll(elf.sectionsNamed(n));
         }
