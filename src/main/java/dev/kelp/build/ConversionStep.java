@@ -10,6 +10,6 @@ import java.nio.file.Path;
  * after the final link, and writes the finished module to {@code out}.
  */
 @FunctionalInterface
-public interface ConversionStep {
+interface ConversionStep {
     Path convert(ModuleLinker.LinkedModule linked, Target target, Path out);
 }

@@ -35,7 +35,7 @@ import java.util.function.Function;
  * record sizes the target kernel defines, turns the kpatch callback records into global names
  * the glue can reference, and looks up each replaced function's sympos in the target's symbols.
  */
-public final class KelpUnitDiffer implements UnitDiffer {
+final class KelpUnitDiffer implements UnitDiffer {
     private static final String CALLBACKS = ".kpatch.callbacks.";
     private static final int CALLBACK_RECORD = 16;
 

@@ -15,7 +15,7 @@ import java.util.function.Function;
  * references to unexported symbols and the differ's side-band records into klp relocations,
  * against the target's symbol database, and writes the final module.
  */
-public final class KlpModuleConverter implements ConversionStep {
+final class KlpModuleConverter implements ConversionStep {
     private final Function<String, KernelSymbols> symbols;
 
     public KlpModuleConverter(Function<String, KernelSymbols> symbols) {

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletionException;
  * patched units one core short; on a cold one the two share the cores. Both objects are copied into the run's output directory, so that a later
  * run rebuilding the shared dir cannot change what this run compares.
  */
-public final class UnitBuilder {
+final class UnitBuilder {
 
     /**
      * The two builds of one unit.

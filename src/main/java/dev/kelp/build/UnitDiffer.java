@@ -13,7 +13,7 @@ import java.util.Optional;
  * converter. Implemented by the diff stage (see docs/build.md, "Contract with the differ").
  */
 @FunctionalInterface
-public interface UnitDiffer {
+interface UnitDiffer {
 
     /**
      * Diffs one unit for one target object. A unit linked into several modules is diffed once per

@@ -7,7 +7,7 @@ import java.util.List;
  * the dump edges from the start function to this one, in order (empty for a start function
  * itself). {@code presenceReason} says how {@link #presence()} was decided.
  */
-public record AffectedFunction(String object, String unit, String name, String start, List<IpaEdge> chain,
+record AffectedFunction(String object, String unit, String name, String start, List<IpaEdge> chain,
         Presence presence, String presenceReason) {
 
     public boolean isStart() {

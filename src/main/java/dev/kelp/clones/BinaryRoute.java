@@ -29,7 +29,7 @@ import java.util.Set;
  * @param refused  "object\0location" → the differ's message, for problems located at a symbol
  * @param removed  target object → functions only the original object has (removed or renamed by the patch)
  */
-public record BinaryRoute(Map<String, Set<String>> changed, Map<String, Set<String>> added, Map<String, CodeDelta> deltas,
+record BinaryRoute(Map<String, Set<String>> changed, Map<String, Set<String>> added, Map<String, CodeDelta> deltas,
         List<String> outcomes, List<String> problems, Map<String, String> refused, Map<String, Set<String>> removed) {
 
     /** One unit compiled from the original and from the patched source. */

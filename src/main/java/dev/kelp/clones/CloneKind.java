@@ -7,7 +7,7 @@ import java.util.Map;
  * of the line is either the text {@code inlining to} or the suffix GCC appended to the clone's
  * name; this table turns it into a kind.
  */
-public enum CloneKind {
+enum CloneKind {
     /** The second node holds an inlined copy of the first node's body. */
     INLINED("inlined into"),
     /** IPA-CP specialisation for constant arguments ({@code .constprop.N}). */

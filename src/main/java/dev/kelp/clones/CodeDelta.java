@@ -32,7 +32,7 @@ import java.util.TreeSet;
  * @param sameBytes     the code bytes are identical once every relocated field is zeroed
  * @param shape         how the instructions compare (decoded with the architecture's decoder)
  */
-public record CodeDelta(long originalSize, long patchedSize, Set<String> referencesNow, Set<String> referencesWas,
+record CodeDelta(long originalSize, long patchedSize, Set<String> referencesNow, Set<String> referencesWas,
         boolean sameBytes, Shape shape) {
 
     /** What the instruction sequences have in common. */

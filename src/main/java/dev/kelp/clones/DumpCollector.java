@@ -8,7 +8,7 @@ import java.util.Collection;
 import java.util.List;
 
 /** Gets the ipa-clones dumps of units by compiling them through a {@link UnitCompiler}. */
-public final class DumpCollector {
+final class DumpCollector {
     public static final List<String> DUMP_FLAGS = List.of("-fdump-ipa-clones");
 
     private DumpCollector() {

@@ -8,6 +8,6 @@ import java.util.List;
  * (comments or blank lines between definitions); {@code outsideCode} is true when some of them
  * hold code the scanner could not attribute, which should not happen and is reported.
  */
-public record HunkMapping(String file, int hunk, int oldStart, int newStart, List<Touch> touches, int outsideLines,
+record HunkMapping(String file, int hunk, int oldStart, int newStart, List<Touch> touches, int outsideLines,
         boolean outsideCode) {
 }

@@ -24,7 +24,7 @@ import java.util.Set;
  * new names ({@code .constprop.0}, {@code .isra.0}, {@code .part.0}), so clones of clones are
  * just longer paths, and cycles (recursion, mutual inlining) end at the visited set.
  */
-public final class InlineClosure {
+final class InlineClosure {
     private final IpaDump dump;
     private final Map<String, List<IpaEdge>> outgoing = new HashMap<>();
     private final Map<String, Set<Integer>> ordersByName = new HashMap<>();

@@ -5,7 +5,7 @@ package dev.kelp.clones;
  * inlining {@code from} into {@code to} or by cloning {@code from} into {@code to}. {@code field}
  * is the last field as written, kept for messages about unusual suffixes.
  */
-public record IpaEdge(IpaNode from, IpaNode to, CloneKind kind, String field) {
+record IpaEdge(IpaNode from, IpaNode to, CloneKind kind, String field) {
 
     /** "helper/0 inlined into g/2", "k.constprop.0/5 constprop clone of k/1". */
     public String describe() {

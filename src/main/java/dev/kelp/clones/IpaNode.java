@@ -6,7 +6,7 @@ package dev.kelp.clones;
  * only ever compared with nodes of the same dump. The location is the declaration's, which may
  * be a header.
  */
-public record IpaNode(String name, int order, String file, int line, int column) {
+record IpaNode(String name, int order, String file, int line, int column) {
 
     /** {@code name/order}, the way GCC's own dumps and kgraft-analysis-tool print a node. */
     public String label() {

@@ -25,7 +25,7 @@ import java.util.Map;
  * KCFLAGS changes kbuild's recorded command line, and the shared dir would then rebuild every
  * such unit for the next {@code kelp build}.
  */
-public final class KbuildUnitCompiler implements UnitCompiler {
+final class KbuildUnitCompiler implements UnitCompiler {
     private final WorkTree work;
     private final Map<String, KbuildUnits.Unit> units;
     private final int jobs;

@@ -9,7 +9,7 @@ import java.util.Optional;
  * symbol database (vmlinuz kallsyms and the release's modules): the binary truth for "no symbol
  * of its own". kallsyms keeps local symbols, so static functions that survived count.
  */
-public final class KernelSymbolLookup implements SymbolLookup {
+final class KernelSymbolLookup implements SymbolLookup {
     private final KernelSymbols symbols;
 
     public KernelSymbolLookup(KernelSymbols symbols) {

@@ -17,7 +17,7 @@ import java.util.Set;
  * code differs between the original and the patched build), function by function, and says why
  * they disagree when the reason is one of the known ones.
  */
-public final class RouteComparison {
+final class RouteComparison {
 
     /** How the two routes relate for one function. */
     public enum Verdict {

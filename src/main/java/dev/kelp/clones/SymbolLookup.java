@@ -7,7 +7,7 @@ import java.util.Optional;
  * named {@code name}? Empty when this lookup knows nothing about the object.
  */
 @FunctionalInterface
-public interface SymbolLookup {
+interface SymbolLookup {
 
     Optional<Boolean> definesFunction(String object, String name);
 

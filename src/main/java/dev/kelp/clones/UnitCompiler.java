@@ -10,7 +10,7 @@ import java.util.List;
  * object ({@code vmlinux} or a module name) it is linked into. {@link DumpCollector} uses it with
  * {@code -fdump-ipa-clones}; {@code --compare} will use the same tree for the binary route.
  */
-public interface UnitCompiler {
+interface UnitCompiler {
 
     /** One compiled unit: its source path relative to the tree, its target object, and the .o written. */
     record CompiledUnit(String unit, String targetObject, Path objectFile) {

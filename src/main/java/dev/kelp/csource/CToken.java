@@ -5,7 +5,7 @@ package dev.kelp.csource;
  * preprocessor directive (with its continuation lines) becomes one {@link Kind#DIRECTIVE} token
  * whose {@code text} is the directive without the leading {@code #}.
  */
-public record CToken(Kind kind, String text, int line, int endLine) {
+record CToken(Kind kind, String text, int line, int endLine) {
 
     public enum Kind { IDENT, NUMBER, STRING, CHAR, PUNCT, DIRECTIVE }
 

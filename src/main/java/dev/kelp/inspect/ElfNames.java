@@ -6,7 +6,7 @@ import dev.kelp.elf.Symbol;
 import java.util.Map;
 
 /** Display names for ELF constants, in readelf's spelling where readelf has one. */
-public final class ElfNames {
+final class ElfNames {
     private ElfNames() {
     }
 

@@ -9,7 +9,7 @@ import java.util.Optional;
  * sections. An object name is at most 55 characters without '.', a symbol name at most 511
  * without ','.
  */
-public final class KlpNames {
+final class KlpNames {
     /** MODULE_NAME_LEN - 1 on 64-bit. */
     public static final int MAX_OBJECT = 55;
     /** KSYM_NAME_LEN - 1 in 6.1. */

@@ -6,7 +6,7 @@ package dev.kelp.klp;
  *
  * @param rule the decision rule that produced it (for reports)
  */
-public record KlpRelocation(String lpObject, String section, long offset, int type, long addend, String object,
+record KlpRelocation(String lpObject, String section, long offset, int type, long addend, String object,
         String symbol, int sympos, String rule) {
 
     /** The klp symbol name. */

@@ -16,7 +16,7 @@ import java.util.Set;
  * so they are declared as plain functions. The arrays are static and const-free because
  * livepatch writes its bookkeeping into them.
  */
-public final class GlueGenerator {
+final class GlueGenerator {
 
     private GlueGenerator() {
     }

@@ -15,7 +15,7 @@ import java.util.Set;
  * are not created implicitly: the kernel's unpacker needs them listed before their children, so
  * callers add them in order (see {@link #directories(String)}).
  */
-public final class CpioWriter implements AutoCloseable {
+final class CpioWriter implements AutoCloseable {
     private static final int S_IFDIR = 0040000;
     private static final int S_IFREG = 0100000;
     private static final int S_IFLNK = 0120000;

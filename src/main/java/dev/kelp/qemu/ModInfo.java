@@ -12,7 +12,7 @@ import java.util.List;
  * by NULs): the name the kernel gives it (and so its /sys/kernel/livepatch directory), the
  * modules it needs, and whether it is a livepatch.
  */
-public record ModInfo(String name, List<String> depends, boolean livepatch, String vermagic) {
+record ModInfo(String name, List<String> depends, boolean livepatch, String vermagic) {
 
     /** Reads the .modinfo of a module's bytes (already decompressed); WHAT names it in errors. */
     public static ModInfo parse(String what, byte[] module) {

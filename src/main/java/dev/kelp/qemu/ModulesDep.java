@@ -16,7 +16,7 @@ import java.util.Map;
  * its path (relative to that directory) and the paths of the modules it needs. depmod lists the
  * whole dependency closure on each line, the module to load first last.
  */
-public final class ModulesDep {
+final class ModulesDep {
     private final Path dir;
     private final Map<String, String> pathByName = new LinkedHashMap<>();
     private final Map<String, List<String>> depsByPath = new LinkedHashMap<>();

@@ -20,7 +20,7 @@ import dev.kelp.arch.InsnKind;
  * REX prefix that is followed by another prefix is a one-byte instruction of its own (objdump
  * prints it as {@code rex.W} etc.; the CPU would ignore it). gcc emits neither.
  */
-public final class X86Decoder implements InsnDecoder {
+final class X86Decoder implements InsnDecoder {
     /** Architectural limit on instruction length. */
     public static final int MAX_LENGTH = 15;
 

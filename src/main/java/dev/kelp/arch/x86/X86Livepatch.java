@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * over non-zero bytes. The special sections are the rows of {@link X86SpecialSections} marked
  * {@code readAtLoad}: those the loader's {@code module_finalize} and the generic loader walk.
  */
-public final class X86Livepatch implements LivepatchArch {
+final class X86Livepatch implements LivepatchArch {
     public static final X86Livepatch INSTANCE = new X86Livepatch();
 
     /** Loader-accepted type → bytes written, from the one relocation table. */

@@ -8,7 +8,7 @@ import java.util.List;
  * config (the sections with a struct-size key in {@link X86SpecialSections}). Data, read from the
  * kernel headers each row names.
  */
-public final class X86RecordTypes {
+final class X86RecordTypes {
     private X86RecordTypes() {
     }
 

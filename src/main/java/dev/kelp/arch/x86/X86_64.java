@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The x86-64 architecture: decoder, relocation types, function entry, line numbers, special sections. */
-public final class X86_64 implements Arch {
+final class X86_64 implements Arch {
     public static final X86_64 INSTANCE = new X86_64();
 
     /** The ftrace hook: {@code call __fentry__} (e8 rel32) or the 5-byte NOP objtool puts there. */
