@@ -1,5 +1,6 @@
 package dev.kelp.arch;
 
+import dev.kelp.elf.Elf;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,7 +33,7 @@ public final class ImageMachine {
     private static Optional<String> of(byte[] head, boolean mayInflate) {
         if (head.length >= 20 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F') {
             ByteOrder order = head[5] == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-            int machine = Short.toUnsignedInt(ByteBuffer.wrap(head).order(order).getShort(18));
+            int machine = Short.toUnsignedInt(ByteBuffer.wrap(head).order(order).getShort(Elf.E_MACHINE));
             return Optional.of(ElfMachines.name(machine) + " (ELF machine " + machine + ")");
         }
         ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);

@@ -46,6 +46,65 @@ public final class Elf {
     public static final int EM_RISCV = 243;
     public static final int EM_LOONGARCH = 258;
 
+    // e_ident bytes
+    public static final int EI_CLASS = 4;
+    public static final int EI_DATA = 5;
+    public static final int EI_VERSION = 6;
+    public static final int EI_OSABI = 7;
+    public static final int EI_ABIVERSION = 8;
+
+    // Elf64_Ehdr field offsets (<elf.h>), for every reader and writer of ELF headers
+    public static final int E_TYPE = 16;
+    public static final int E_MACHINE = 18;
+    public static final int E_VERSION = 20;
+    public static final int E_ENTRY = 24;
+    public static final int E_PHOFF = 32;
+    public static final int E_SHOFF = 40;
+    public static final int E_FLAGS = 48;
+    public static final int E_EHSIZE = 52;
+    public static final int E_PHENTSIZE = 54;
+    public static final int E_PHNUM = 56;
+    public static final int E_SHENTSIZE = 58;
+    public static final int E_SHNUM = 60;
+    public static final int E_SHSTRNDX = 62;
+
+    // Elf64_Shdr field offsets
+    public static final int SH_NAME = 0;
+    public static final int SH_TYPE = 4;
+    public static final int SH_FLAGS = 8;
+    public static final int SH_ADDR = 16;
+    public static final int SH_OFFSET = 24;
+    public static final int SH_SIZE = 32;
+    public static final int SH_LINK = 40;
+    public static final int SH_INFO = 44;
+    public static final int SH_ADDRALIGN = 48;
+    public static final int SH_ENTSIZE = 56;
+
+    // Elf64_Sym field offsets
+    public static final int ST_NAME = 0;
+    public static final int ST_INFO = 4;
+    public static final int ST_OTHER = 5;
+    public static final int ST_SHNDX = 6;
+    public static final int ST_VALUE = 8;
+    public static final int ST_SIZE = 16;
+
+    // Elf64_Rela field offsets (Elf64_Rel: the first two)
+    public static final int R_OFFSET = 0;
+    public static final int R_INFO = 8;
+    public static final int R_ADDEND = 16;
+
+    // Elf64_Phdr field offsets
+    public static final int P_TYPE = 0;
+    public static final int P_OFFSET = 8;
+    public static final int P_FILESZ = 32;
+    public static final int PHDR_SIZE = 56;
+
+    // Elf64_Nhdr field offsets; name and descriptor follow, each padded to 4 bytes
+    public static final int N_NAMESZ = 0;
+    public static final int N_DESCSZ = 4;
+    public static final int N_TYPE = 8;
+    public static final int NHDR_SIZE = 12;
+
     // sizes of the ELF64 structures
     public static final int EHDR_SIZE = 64;
     public static final int SHDR_SIZE = 64;

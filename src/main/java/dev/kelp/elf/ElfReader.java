@@ -60,13 +60,13 @@ final class ElfReader {
 
     ElfFile read() {
         readIdent();
-        ElfFile elf = new ElfFile(file, buf.order(), u16(16), u16(18));
-        elf.setVersion((int) u32(20));
-        elf.setOsabi(buf.get(7) & 0xff);
-        elf.setAbiVersion(buf.get(8) & 0xff);
-        elf.setEntry(buf.getLong(24));
-        elf.setFlags(buf.getInt(48));
-        elf.setProgramHeaderCount(u16(56));
+        ElfFile elf = new ElfFile(file, buf.order(), u16(Elf.E_TYPE), u16(Elf.E_MACHINE));
+        elf.setVersion((int) u32(Elf.E_VERSION));
+        elf.setOsabi(buf.get(Elf.EI_OSABI) & 0xff);
+        elf.setAbiVersion(buf.get(Elf.EI_ABIVERSION) & 0xff);
+        elf.setEntry(buf.getLong(Elf.E_ENTRY));
+        elf.setFlags(buf.getInt(Elf.E_FLAGS));
+        elf.setProgramHeaderCount(u16(Elf.E_PHNUM));
         elf.setProgramHeaderTypes(programHeaderTypes());
         readSectionHeaders();
         if (shnum == 0) {
@@ -99,14 +99,14 @@ final class ElfReader {
         if (length < Elf.EHDR_SIZE) {
             throw fail("truncated ELF header: file is " + length + " bytes, the header needs 64", length);
         }
-        int cls = buf.get(4);
+        int cls = buf.get(Elf.EI_CLASS);
         if (cls == Elf.ELFCLASS32) {
             throw fail("32-bit ELF (ELFCLASS32) is not supported: kelp reads ELF64 only", 4);
         }
         if (cls != Elf.ELFCLASS64) {
             throw fail("bad ELF class " + cls, 4);
         }
-        int data = buf.get(5);
+        int data = buf.get(Elf.EI_DATA);
         if (data == Elf.ELFDATA2LSB) {
             buf.order(ByteOrder.LITTLE_ENDIAN);
         } else if (data == Elf.ELFDATA2MSB) {
@@ -118,34 +118,34 @@ final class ElfReader {
 
     /** p_type of each program header (executables; a relocatable object has none). */
     private int[] programHeaderTypes() {
-        long phoff = buf.getLong(32);
-        int phentsize = u16(54);
-        int phnum = u16(56);
+        long phoff = buf.getLong(Elf.E_PHOFF);
+        int phentsize = u16(Elf.E_PHENTSIZE);
+        int phnum = u16(Elf.E_PHNUM);
         if (phnum == 0) {
             return new int[0];
         }
         if (phentsize < 4 || phoff < 0 || phoff + (long) phnum * phentsize > length) {
             throw fail("program header table out of bounds (" + phnum + " entries of " + phentsize + " bytes at "
-                    + phoff + ")", 32);
+                    + phoff + ")", Elf.E_PHOFF);
         }
         int[] types = new int[phnum];
         for (int i = 0; i < phnum; i++) {
-            types[i] = buf.getInt((int) (phoff + (long) i * phentsize));
+            types[i] = buf.getInt((int) (phoff + (long) i * phentsize) + Elf.P_TYPE);
         }
         return types;
     }
 
     private void readSectionHeaders() {
-        shoff = buf.getLong(40);
-        int eShnum = u16(60);
+        shoff = buf.getLong(Elf.E_SHOFF);
+        int eShnum = u16(Elf.E_SHNUM);
         if (shoff == 0) {
             if (eShnum != 0) {
                 throw fail("e_shnum is " + eShnum + " but there is no section header table (e_shoff 0)", 60);
             }
             return;
         }
-        if (u16(58) != Elf.SHDR_SIZE) {
-            throw fail("section header size e_shentsize is " + u16(58) + ", expected 64", 58);
+        if (u16(Elf.E_SHENTSIZE) != Elf.SHDR_SIZE) {
+            throw fail("section header size e_shentsize is " + u16(Elf.E_SHENTSIZE) + ", expected 64", Elf.E_SHENTSIZE);
         }
         if (shoff < 0 || shoff > length - Elf.SHDR_SIZE) {
             throw fail("section header table offset e_shoff 0x" + Long.toHexString(shoff)
@@ -155,7 +155,7 @@ final class ElfReader {
         long countAt = 60;
         if (eShnum == 0) {
             // Extended numbering: the real count is section 0's sh_size.
-            count = buf.getLong((int) shoff + 32);
+            count = buf.getLong((int) shoff + Elf.SH_SIZE);
             countAt = shoff + 32;
         }
         long fits = (length - shoff) / Elf.SHDR_SIZE;
@@ -172,17 +172,17 @@ final class ElfReader {
         shInfo = new int[shnum];
         for (int i = 0; i < shnum; i++) {
             int h = (int) shoff + i * Elf.SHDR_SIZE;
-            shName[i] = buf.getInt(h);
-            shType[i] = buf.getInt(h + 4);
-            shOffset[i] = buf.getLong(h + 24);
-            shSize[i] = buf.getLong(h + 32);
-            shLink[i] = buf.getInt(h + 40);
-            shInfo[i] = buf.getInt(h + 44);
+            shName[i] = buf.getInt(h + Elf.SH_NAME);
+            shType[i] = buf.getInt(h + Elf.SH_TYPE);
+            shOffset[i] = buf.getLong(h + Elf.SH_OFFSET);
+            shSize[i] = buf.getLong(h + Elf.SH_SIZE);
+            shLink[i] = buf.getInt(h + Elf.SH_LINK);
+            shInfo[i] = buf.getInt(h + Elf.SH_INFO);
         }
     }
 
     private int sectionNameTableIndex() {
-        int idx = u16(62);
+        int idx = u16(Elf.E_SHSTRNDX);
         long at = 62;
         if (idx == Elf.SHN_XINDEX) {
             idx = shLink[0];
@@ -218,10 +218,10 @@ final class ElfReader {
                 continue;
             }
             s.index = i;
-            s.setFlags(buf.getLong(h + 8));
-            s.setAddr(buf.getLong(h + 16));
-            s.setAddralign(buf.getLong(h + 48));
-            s.setEntsize(buf.getLong(h + 56));
+            s.setFlags(buf.getLong(h + Elf.SH_FLAGS));
+            s.setAddr(buf.getLong(h + Elf.SH_ADDR));
+            s.setAddralign(buf.getLong(h + Elf.SH_ADDRALIGN));
+            s.setEntsize(buf.getLong(h + Elf.SH_ENTSIZE));
             s.setInfo(shInfo[i]);
             s.fileOffset = shOffset[i];
             if (s.isNobits()) {
@@ -309,12 +309,12 @@ final class ElfReader {
         ((java.util.ArrayList<Symbol>) list).ensureCapacity(n - 1);
         for (int k = 1; k < n; k++) {
             int off = base + k * Elf.SYM_SIZE;
-            int nameOff = buf.getInt(off);
+            int nameOff = buf.getInt(off + Elf.ST_NAME);
             if (Integer.toUnsignedLong(nameOff) >= names.length && !(nameOff == 0 && names.length == 0)) {
                 throw fail("symbol " + k + " in " + t.name() + ": name offset " + Integer.toUnsignedString(nameOff)
                         + " is beyond the string table (" + names.length + " bytes)", off);
             }
-            int shndx = buf.getShort(off + 6) & 0xffff;
+            int shndx = buf.getShort(off + Elf.ST_SHNDX) & 0xffff;
             Section sec = null;
             int special = Elf.SHN_UNDEF;
             if (shndx == Elf.SHN_XINDEX) {
@@ -331,8 +331,8 @@ final class ElfReader {
             } else {
                 special = shndx;
             }
-            Symbol s = new Symbol(names.length == 0 ? "" : string(names, nameOff), buf.getLong(off + 8),
-                    buf.getLong(off + 16), buf.get(off + 4) & 0xff, buf.get(off + 5) & 0xff, sec, special);
+            Symbol s = new Symbol(names.length == 0 ? "" : string(names, nameOff), buf.getLong(off + Elf.ST_VALUE),
+                    buf.getLong(off + Elf.ST_SIZE), buf.get(off + Elf.ST_INFO) & 0xff, buf.get(off + Elf.ST_OTHER) & 0xff, sec, special);
             s.index = k;
             byIndex[k] = s;
             list.add(s);

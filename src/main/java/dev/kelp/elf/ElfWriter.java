@@ -234,17 +234,17 @@ final class ElfWriter {
         for (int i = 0; i < syms.size(); i++) {
             Symbol s = syms.get(i);
             int off = (i + 1) * Elf.SYM_SIZE;
-            b.putInt(off, names == null ? 0 : names.offset(s.name()));
-            b.put(off + 4, (byte) s.info());
-            b.put(off + 5, (byte) s.other());
+            b.putInt(off + Elf.ST_NAME, names == null ? 0 : names.offset(s.name()));
+            b.put(off + Elf.ST_INFO, (byte) s.info());
+            b.put(off + Elf.ST_OTHER, (byte) s.other());
             int shndx = s.shndx();
             if (s.section() != null && shndx >= Elf.SHN_LORESERVE) {
                 x.putInt((i + 1) * 4, shndx);
                 shndx = Elf.SHN_XINDEX;
             }
-            b.putShort(off + 6, (short) shndx);
-            b.putLong(off + 8, s.value());
-            b.putLong(off + 16, s.size());
+            b.putShort(off + Elf.ST_SHNDX, (short) shndx);
+            b.putLong(off + Elf.ST_VALUE, s.value());
+            b.putLong(off + Elf.ST_SIZE, s.size());
         }
         encoded.put(t, b);
     }
@@ -257,10 +257,10 @@ final class ElfWriter {
         int off = 0;
         for (Relocation rel : rels) {
             long sym = rel.symbol() == null ? 0 : rel.symbol().index();
-            b.putLong(off, rel.offset());
-            b.putLong(off + 8, (sym << 32) | (rel.type() & 0xffffffffL));
+            b.putLong(off + Elf.R_OFFSET, rel.offset());
+            b.putLong(off + Elf.R_INFO, (sym << 32) | (rel.type() & 0xffffffffL));
             if (rela) {
-                b.putLong(off + 16, rel.addend());
+                b.putLong(off + Elf.R_ADDEND, rel.addend());
             }
             off += es;
         }
@@ -322,25 +322,25 @@ final class ElfWriter {
     private ByteBuffer header() {
         ByteBuffer h = ByteBuffer.allocate(Elf.EHDR_SIZE).order(order);
         h.put(0, (byte) 0x7f).put(1, (byte) 'E').put(2, (byte) 'L').put(3, (byte) 'F');
-        h.put(4, (byte) Elf.ELFCLASS64);
-        h.put(5, (byte) (order == ByteOrder.LITTLE_ENDIAN ? Elf.ELFDATA2LSB : Elf.ELFDATA2MSB));
-        h.put(6, (byte) Elf.EV_CURRENT);
-        h.put(7, (byte) elf.osabi());
-        h.put(8, (byte) elf.abiVersion());
-        h.putShort(16, (short) elf.type());
-        h.putShort(18, (short) elf.machine());
-        h.putInt(20, elf.version());
-        h.putLong(24, elf.entry());
-        h.putLong(32, 0);
-        h.putLong(40, shoff);
-        h.putInt(48, elf.flags());
-        h.putShort(52, (short) Elf.EHDR_SIZE);
-        h.putShort(54, (short) 0);
-        h.putShort(56, (short) 0);
-        h.putShort(58, (short) Elf.SHDR_SIZE);
-        h.putShort(60, (short) (count >= Elf.SHN_LORESERVE ? 0 : count));
+        h.put(Elf.EI_CLASS, (byte) Elf.ELFCLASS64);
+        h.put(Elf.EI_DATA, (byte) (order == ByteOrder.LITTLE_ENDIAN ? Elf.ELFDATA2LSB : Elf.ELFDATA2MSB));
+        h.put(Elf.EI_VERSION, (byte) Elf.EV_CURRENT);
+        h.put(Elf.EI_OSABI, (byte) elf.osabi());
+        h.put(Elf.EI_ABIVERSION, (byte) elf.abiVersion());
+        h.putShort(Elf.E_TYPE, (short) elf.type());
+        h.putShort(Elf.E_MACHINE, (short) elf.machine());
+        h.putInt(Elf.E_VERSION, elf.version());
+        h.putLong(Elf.E_ENTRY, elf.entry());
+        h.putLong(Elf.E_PHOFF, 0);
+        h.putLong(Elf.E_SHOFF, shoff);
+        h.putInt(Elf.E_FLAGS, elf.flags());
+        h.putShort(Elf.E_EHSIZE, (short) Elf.EHDR_SIZE);
+        h.putShort(Elf.E_PHENTSIZE, (short) 0);
+        h.putShort(Elf.E_PHNUM, (short) 0);
+        h.putShort(Elf.E_SHENTSIZE, (short) Elf.SHDR_SIZE);
+        h.putShort(Elf.E_SHNUM, (short) (count >= Elf.SHN_LORESERVE ? 0 : count));
         int shstrndx = elf.shstrtab().index;
-        h.putShort(62, (short) (shstrndx >= Elf.SHN_LORESERVE ? Elf.SHN_XINDEX : shstrndx));
+        h.putShort(Elf.E_SHSTRNDX, (short) (shstrndx >= Elf.SHN_LORESERVE ? Elf.SHN_XINDEX : shstrndx));
         return h;
     }
 
@@ -348,25 +348,25 @@ final class ElfWriter {
         ByteBuffer b = ByteBuffer.allocate(count * Elf.SHDR_SIZE).order(order);
         // Section 0 stays zero unless extended numbering needs its size or link field.
         if (count >= Elf.SHN_LORESERVE) {
-            b.putLong(32, count);
+            b.putLong(Elf.SH_SIZE, count);
         }
         int shstrndx = elf.shstrtab().index;
         if (shstrndx >= Elf.SHN_LORESERVE) {
-            b.putInt(40, shstrndx);
+            b.putInt(Elf.SH_LINK, shstrndx);
         }
         StringTableBuilder names = stringTables.get(elf.shstrtab());
         for (Section s : fileSections) {
             int h = s.index * Elf.SHDR_SIZE;
-            b.putInt(h, names.offset(s.name()));
-            b.putInt(h + 4, s.type());
-            b.putLong(h + 8, s.flags());
-            b.putLong(h + 16, s.addr());
-            b.putLong(h + 24, offsets[s.index]);
-            b.putLong(h + 32, sizes[s.index]);
-            b.putInt(h + 40, linkOf(s));
-            b.putInt(h + 44, infoOf(s));
-            b.putLong(h + 48, s.addralign());
-            b.putLong(h + 56, entsizeOf(s));
+            b.putInt(h + Elf.SH_NAME, names.offset(s.name()));
+            b.putInt(h + Elf.SH_TYPE, s.type());
+            b.putLong(h + Elf.SH_FLAGS, s.flags());
+            b.putLong(h + Elf.SH_ADDR, s.addr());
+            b.putLong(h + Elf.SH_OFFSET, offsets[s.index]);
+            b.putLong(h + Elf.SH_SIZE, sizes[s.index]);
+            b.putInt(h + Elf.SH_LINK, linkOf(s));
+            b.putInt(h + Elf.SH_INFO, infoOf(s));
+            b.putLong(h + Elf.SH_ADDRALIGN, s.addralign());
+            b.putLong(h + Elf.SH_ENTSIZE, entsizeOf(s));
         }
         return b;
     }

@@ -121,9 +121,9 @@ public final class RelocationSection extends Section {
         Symbol[] syms = symbolsAsRead;
         ArrayList<Relocation> out = new ArrayList<>(n);
         for (int i = 0, off = 0; i < n; i++, off += es) {
-            long rOffset = b.getLong(off);
-            long rInfo = b.getLong(off + 8);
-            long addend = rela ? b.getLong(off + 16) : 0;
+            long rOffset = b.getLong(off + Elf.R_OFFSET);
+            long rInfo = b.getLong(off + Elf.R_INFO);
+            long addend = rela ? b.getLong(off + Elf.R_ADDEND) : 0;
             long symIndex = rInfo >>> 32;
             Symbol sym = null;
             if (symIndex != 0) {

@@ -69,11 +69,11 @@ final class KernelBanner {
             }
             ByteBuffer b = s.contents().order(ByteOrder.LITTLE_ENDIAN);
             int p = 0;
-            while (p + 12 <= b.capacity()) {
-                int namesz = b.getInt(p);
-                int descsz = b.getInt(p + 4);
-                int type = b.getInt(p + 8);
-                int nameAt = p + 12;
+            while (p + Elf.NHDR_SIZE <= b.capacity()) {
+                int namesz = b.getInt(p + Elf.N_NAMESZ);
+                int descsz = b.getInt(p + Elf.N_DESCSZ);
+                int type = b.getInt(p + Elf.N_TYPE);
+                int nameAt = p + Elf.NHDR_SIZE;
                 int descAt = nameAt + align4(namesz);
                 if (namesz < 0 || descsz < 0 || descAt + descsz > b.capacity()) {
                     break;

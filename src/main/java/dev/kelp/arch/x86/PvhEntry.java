@@ -1,5 +1,6 @@
 package dev.kelp.arch.x86;
 
+import dev.kelp.elf.Elf;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -29,15 +30,15 @@ final class PvhEntry {
             return false;
         }
         ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
-        long phoff = b.getLong(0x20);
-        int phentsize = Short.toUnsignedInt(b.getShort(0x36));
-        int phnum = Short.toUnsignedInt(b.getShort(0x38));
-        if (phoff < 0 || phentsize < 0x38 || phoff + (long) phnum * phentsize > elf.length) {
+        long phoff = b.getLong(Elf.E_PHOFF);
+        int phentsize = Short.toUnsignedInt(b.getShort(Elf.E_PHENTSIZE));
+        int phnum = Short.toUnsignedInt(b.getShort(Elf.E_PHNUM));
+        if (phoff < 0 || phentsize < Elf.PHDR_SIZE || phoff + (long) phnum * phentsize > elf.length) {
             return false;
         }
         for (int i = 0; i < phnum; i++) {
             int ph = (int) (phoff + (long) i * phentsize);
-            if (b.getInt(ph) == PT_NOTE && segmentHasNote(b, b.getLong(ph + 0x08), b.getLong(ph + 0x20), owner, type)) {
+            if (b.getInt(ph + Elf.P_TYPE) == PT_NOTE && segmentHasNote(b, b.getLong(ph + Elf.P_OFFSET), b.getLong(ph + Elf.P_FILESZ), owner, type)) {
                 return true;
             }
         }
@@ -51,18 +52,18 @@ final class PvhEntry {
         }
         long end = off + size;
         byte[] want = (owner + "\0").getBytes(StandardCharsets.US_ASCII);
-        while (off + 12 <= end) {
-            long namesz = Integer.toUnsignedLong(b.getInt((int) off));
-            long descsz = Integer.toUnsignedLong(b.getInt((int) off + 4));
-            int noteType = b.getInt((int) off + 8);
-            if (noteType == type && namesz == want.length && off + 12 + namesz <= end) {
+        while (off + Elf.NHDR_SIZE <= end) {
+            long namesz = Integer.toUnsignedLong(b.getInt((int) off + Elf.N_NAMESZ));
+            long descsz = Integer.toUnsignedLong(b.getInt((int) off + Elf.N_DESCSZ));
+            int noteType = b.getInt((int) off + Elf.N_TYPE);
+            if (noteType == type && namesz == want.length && off + Elf.NHDR_SIZE + namesz <= end) {
                 byte[] name = new byte[want.length];
-                b.get((int) off + 12, name);
+                b.get((int) off + Elf.NHDR_SIZE, name);
                 if (java.util.Arrays.equals(name, want)) {
                     return true;
                 }
             }
-            off += 12 + align4(namesz) + align4(descsz);
+            off += Elf.NHDR_SIZE + align4(namesz) + align4(descsz);
         }
         return false;
     }

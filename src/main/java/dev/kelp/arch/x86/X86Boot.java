@@ -107,6 +107,6 @@ public final class X86Boot implements BootArch {
     private static boolean isX86_64Elf(byte[] head) {
         return head.length >= 20 && Elf.hasMagic(head)
                 && head[4] == Elf.ELFCLASS64 && head[5] == Elf.ELFDATA2LSB
-                && ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getShort(18) == Elf.EM_X86_64;
+                && ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getShort(Elf.E_MACHINE) == Elf.EM_X86_64;
     }
 }
