@@ -8,12 +8,11 @@ import dev.kelp.elf.Symbol;
 import dev.kelp.module.LivepatchModel;
 import dev.kelp.symbols.KernelSymbols;
 import dev.kelp.symbols.SymbolSource;
+import dev.kelp.testsupport.Gcc;
 import dev.kelp.util.KelpException;
-import dev.kelp.util.Proc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,19 +55,7 @@ class KelpUnitDifferTest {
     }
 
     private Path compile(String sub, String name, String source) {
-        try {
-            Path d = dir.resolve(sub);
-            Files.createDirectories(d);
-            Files.writeString(d.resolve(name + ".c"), source);
-            List<String> cmd = new ArrayList<>(List.of("gcc-12"));
-            cmd.addAll(FLAGS);
-            cmd.addAll(List.of("-c", name + ".c", "-o", name + ".o"));
-            Proc.Result r = Proc.of(cmd).dir(d).timeout(Duration.ofSeconds(120)).run();
-            assertThat(r.exitCode()).as(r.stderr()).isZero();
-            return d.resolve(name + ".o");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return Gcc.compile(dir.resolve(sub), name, source, FLAGS.toArray(String[]::new));
     }
 
     private static Symbol symbol(Path object, String name) {

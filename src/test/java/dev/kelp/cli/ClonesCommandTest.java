@@ -3,10 +3,12 @@ package dev.kelp.cli;
 import static dev.kelp.cli.CliRun.kelp;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kelp.testsupport.Gcc;
 import dev.kelp.util.Proc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +34,8 @@ class ClonesCommandTest {
         Files.writeString(src.resolve("helpers.h"), "static inline int twice(int x)\n{\n\treturn x * 2;\n}\n");
         Files.writeString(src.resolve("unit.c"), UNIT);
         Path build = Files.createDirectories(dir.resolve("build/drv"));
-        Proc.of("gcc-12", "-O2", "-fdump-ipa-clones", "-c", "-o", build.resolve("unit.o").toString(), "drv/unit.c")
-                .dir(dir.resolve("src")).check("compile");
+        Gcc.run(dir.resolve("src"), List.of("-O2", "-fdump-ipa-clones", "-c", "-o", build.resolve("unit.o").toString(),
+                "drv/unit.c"));
         Path b = Files.createDirectories(dir.resolve("b/drv"));
         Files.writeString(b.resolve("helpers.h"), "static inline int twice(int x)\n{\n\treturn x * 2 + 1;\n}\n");
         Files.writeString(b.resolve("unit.c"), UNIT.replace("by * i +", "by * i -"));

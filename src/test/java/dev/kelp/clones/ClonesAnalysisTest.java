@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.kelp.testsupport.Gcc;
 import dev.kelp.util.KelpException;
-import dev.kelp.util.Proc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +30,10 @@ class ClonesAnalysisTest {
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-                List<String> cmd = new ArrayList<>(List.of("gcc-12", "-O2"));
-                cmd.addAll(flags);
-                cmd.addAll(List.of("-c", "-o", obj.toString(), u));
-                Proc.of(cmd).dir(dir.resolve("src")).check("compiling " + u);
+                List<String> args = new ArrayList<>(List.of("-O2"));
+                args.addAll(flags);
+                args.addAll(List.of("-c", "-o", obj.toString(), u));
+                Gcc.run(dir.resolve("src"), args);
                 out.add(new UnitCompiler.CompiledUnit(u, object, obj));
             }
             return out;

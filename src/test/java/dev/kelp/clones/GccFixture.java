@@ -1,13 +1,13 @@
 package dev.kelp.clones;
 
-import dev.kelp.util.Proc;
+import dev.kelp.testsupport.Gcc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Compiles a C snippet with the installed gcc-12 and -fdump-ipa-clones, the way kbuild names things. */
+/** Compiles a C snippet with gcc-12 (testsupport.Gcc) and -fdump-ipa-clones, the way kbuild names things. */
 record GccFixture(Path source, Path object, Path dump) {
 
     static GccFixture compile(Path dir, String name, String code, String... extraFlags) throws IOException {
@@ -15,10 +15,10 @@ record GccFixture(Path source, Path object, Path dump) {
         Files.writeString(src, code);
         Path outDir = Files.createDirectories(dir.resolve("out"));
         Path obj = outDir.resolve(name + ".o");
-        List<String> cmd = new ArrayList<>(List.of("gcc-12", "-O2", "-fdump-ipa-clones"));
-        cmd.addAll(List.of(extraFlags));
-        cmd.addAll(List.of("-c", "-o", obj.toString(), src.toString()));
-        Proc.of(cmd).dir(dir).check("compiling fixture " + name);
+        List<String> args = new ArrayList<>(List.of("-O2", "-fdump-ipa-clones"));
+        args.addAll(List.of(extraFlags));
+        args.addAll(List.of("-c", "-o", obj.toString(), src.toString()));
+        Gcc.run(dir, args);
         return new GccFixture(src, obj, IpaClonesParser.dumpPathFor(obj, src));
     }
 

@@ -7,6 +7,7 @@ import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
 import dev.kelp.elf.Section;
 import dev.kelp.elf.Symbol;
+import dev.kelp.testsupport.Gcc;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,8 +28,8 @@ class FixtureDiffTest {
 
     private DiffResult diff(String orig, String patched, DiffOptions opts, String... flags) {
         // same file name in both builds, as in a real tree (__FILE__ and STT_FILE must match)
-        Path o = Gcc.compile(tmp.resolve("orig"), "unit", orig, flags);
-        Path p = Gcc.compile(tmp.resolve("patched"), "unit", patched, flags);
+        Path o = Gcc.compileKernelStyle(tmp.resolve("orig"), "unit", orig, flags);
+        Path p = Gcc.compileKernelStyle(tmp.resolve("patched"), "unit", patched, flags);
         return new Differ(opts).diff(o, p);
     }
 
@@ -68,8 +69,8 @@ class FixtureDiffTest {
         String f = "int f(void) { static int calls; return calls += 2; }\n";
         String h = "int h(void) { static int calls; return calls--; }\n";
         // GCC numbers function statics from the end of the unit: appending h renumbers f's
-        Path o = Gcc.compile(tmp.resolve("orig"), "unit", g + f);
-        Path p = Gcc.compile(tmp.resolve("patched"), "unit", g + f.replace("+= 2", "+= 3") + h);
+        Path o = Gcc.compileKernelStyle(tmp.resolve("orig"), "unit", g + f);
+        Path p = Gcc.compileKernelStyle(tmp.resolve("patched"), "unit", g + f.replace("+= 2", "+= 3") + h);
         DiffResult r = new Differ(DiffOptions.defaults()).diff(o, p);
         assertThat(r.changed()).containsExactly("f");
         assertThat(r.added()).containsExactly("h");
@@ -196,10 +197,10 @@ class FixtureDiffTest {
                 + "int fx(int v) { return helper(v) * 2; }\n";
         String y = "static int __attribute__((noinline)) helper(int v) { return v - 1; }\n"
                 + "int fy(int v) { return helper(v) * 3; }\n";
-        Path o = Gcc.linkRelocatable(tmp, "orig", Gcc.compile(tmp.resolve("o"), "x", x),
-                Gcc.compile(tmp.resolve("o"), "y", y));
-        Path p = Gcc.linkRelocatable(tmp, "patched", Gcc.compile(tmp.resolve("p"), "x", x),
-                Gcc.compile(tmp.resolve("p"), "y", y.replace("v - 1", "v - 7")));
+        Path o = Gcc.linkRelocatable(tmp, "orig", Gcc.compileKernelStyle(tmp.resolve("o"), "x", x),
+                Gcc.compileKernelStyle(tmp.resolve("o"), "y", y));
+        Path p = Gcc.linkRelocatable(tmp, "patched", Gcc.compileKernelStyle(tmp.resolve("p"), "x", x),
+                Gcc.compileKernelStyle(tmp.resolve("p"), "y", y.replace("v - 1", "v - 7")));
         DiffResult r = new Differ(DiffOptions.defaults()).diff(o, p);
         assertThat(r.changed()).containsExactly("helper");
         assertThat(r.added()).isEmpty();

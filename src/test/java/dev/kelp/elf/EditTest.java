@@ -2,6 +2,7 @@ package dev.kelp.elf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kelp.testsupport.Gcc;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class EditTest {
             """;
 
     private Path compile() {
-        return Tools.gcc(tmp, "edit", SOURCE, "-O2", "-ffunction-sections", "-fno-asynchronous-unwind-tables");
+        return Gcc.compile(tmp, "edit", SOURCE, "-O2", "-ffunction-sections", "-fno-asynchronous-unwind-tables");
     }
 
     @Test

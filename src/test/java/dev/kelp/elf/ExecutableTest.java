@@ -3,6 +3,7 @@ package dev.kelp.elf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.kelp.testsupport.Gcc;
 import dev.kelp.util.KelpException;
 import dev.kelp.util.Proc;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ class ExecutableTest {
 
     @Test
     void executableSymbolsAreReadWithoutLoadingDebugSections() {
-        Tools.gcc(tmp, "prog", """
+        Gcc.compile(tmp, "prog", """
                 #include <stdio.h>
                 static int square(int x) { return x * x; }
                 int global_value = 7;

@@ -2,6 +2,7 @@ package dev.kelp.elf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kelp.testsupport.Gcc;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,7 +33,7 @@ class GccObjectsTest {
 
     @Test
     void ordinaryObjectRoundTripsWithPlainNumbering() throws IOException {
-        Path obj = Tools.gcc(tmp, "ordinary", ORDINARY, "-O2", "-g", "-fcommon", "-ffunction-sections",
+        Path obj = Gcc.compile(tmp, "ordinary", ORDINARY, "-O2", "-g", "-fcommon", "-ffunction-sections",
                 "-fdata-sections");
         Path out = tmp.resolve("ordinary.out.o");
         ElfFile back = RoundTripTest.assertRoundTrip(obj, out);
@@ -57,7 +58,7 @@ class GccObjectsTest {
         for (int i = 0; i < functions; i++) {
             src.append("int f").append(i).append("(void) { return ").append(i).append("; }\n");
         }
-        Path obj = Tools.gcc(tmp, "many", src.toString(), "-O0", "-ffunction-sections",
+        Path obj = Gcc.compile(tmp, "many", src.toString(), "-O0", "-ffunction-sections",
                 "-fno-asynchronous-unwind-tables");
         ElfFile in = ElfFile.read(obj);
         assertThat(in.sections().size()).isGreaterThan(Elf.SHN_LORESERVE);

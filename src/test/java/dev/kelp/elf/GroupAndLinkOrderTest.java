@@ -2,6 +2,7 @@ package dev.kelp.elf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kelp.testsupport.Gcc;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,7 +29,7 @@ class GroupAndLinkOrderTest {
 
     @Test
     void groupMembersAndLinkOrderAreReindexedAfterEdits() {
-        Path obj = Tools.gcc(tmp, "grp", SOURCE, "-O2", "-ffunction-sections", "-fno-asynchronous-unwind-tables");
+        Path obj = Gcc.compile(tmp, "grp", SOURCE, "-O2", "-ffunction-sections", "-fno-asynchronous-unwind-tables");
         ElfFile elf = ElfFile.read(obj);
         GroupSection group = elf.groups().get(0);
         assertThat(group.isComdat()).isTrue();

@@ -8,30 +8,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The external tools the ELF tests check against: gcc, readelf, ld. */
+/** The external tools the ELF tests check against: readelf, ld (fixtures are compiled by testsupport.Gcc). */
 final class Tools {
     private Tools() {
-    }
-
-    /** Compiles C source to an object in dir with gcc -c and the given flags. */
-    static Path gcc(Path dir, String name, String source, String... flags) {
-        try {
-            Path c = dir.resolve(name + ".c");
-            Files.writeString(c, source);
-            Path o = dir.resolve(name + ".o");
-            List<String> cmd = new ArrayList<>(List.of("gcc", "-c", "-o", o.toString()));
-            cmd.addAll(List.of(flags));
-            cmd.add(c.toString());
-            Proc.of(cmd).timeout(Duration.ofMinutes(10)).check("compiling " + c);
-            return o;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** readelf's stdout; fails the test on a non-zero exit or anything on stderr. */

@@ -3,6 +3,7 @@ package dev.kelp.symbols;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kelp.testsupport.Gcc;
 import dev.kelp.util.KelpException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,8 +20,8 @@ class LocalResolverTest {
 
     @Test
     void fileSymbolsOfAnUnstrippedImageDecide(@TempDir Path dir) {
-        Path prog = GccProgram.link(dir, "vmlinux", List.of(VmlinuxSymtabTest.HOMONYMS_A,
-                VmlinuxSymtabTest.HOMONYMS_B, VmlinuxSymtabTest.HOMONYMS_C));
+        Path prog = Gcc.linkProgram(dir, "vmlinux", List.of(VmlinuxSymtabTest.HOMONYMS_A,
+                VmlinuxSymtabTest.HOMONYMS_B, VmlinuxSymtabTest.HOMONYMS_C), GccProgram.PROGRAM_FLAGS);
         KernelSymbols db = KernelSymbols.load(new SymbolSource.Vmlinux(prog));
         assertThat(db.lookup(KernelSymbols.VMLINUX, "helper")).hasSize(3);
 
@@ -38,8 +39,8 @@ class LocalResolverTest {
 
     @Test
     void ambiguityNamesCandidatesNeighboursAndTheAnnotation(@TempDir Path dir) {
-        Path prog = GccProgram.link(dir, "vmlinux", List.of(VmlinuxSymtabTest.HOMONYMS_A,
-                VmlinuxSymtabTest.HOMONYMS_B, VmlinuxSymtabTest.HOMONYMS_C));
+        Path prog = Gcc.linkProgram(dir, "vmlinux", List.of(VmlinuxSymtabTest.HOMONYMS_A,
+                VmlinuxSymtabTest.HOMONYMS_B, VmlinuxSymtabTest.HOMONYMS_C), GccProgram.PROGRAM_FLAGS);
         KernelSymbols db = KernelSymbols.load(new SymbolSource.Vmlinux(prog));
         assertThatThrownBy(() -> db.resolve("helper", KernelSymbols.VMLINUX, new UnitContext("", Set.of())))
                 .isInstanceOf(KelpException.class)

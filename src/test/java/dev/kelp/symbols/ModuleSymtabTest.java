@@ -3,11 +3,13 @@ package dev.kelp.symbols;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kelp.testsupport.Gcc;
 import dev.kelp.util.KelpException;
 import dev.kelp.util.Proc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +28,7 @@ class ModuleSymtabTest {
                 + "int b_use(int x) { return twice(x) - 1; }\n");
         Files.writeString(dir.resolve("c.c"), "__attribute__((noinline)) static int twice(int x) { return x + x; }\n"
                 + "int c_use(int x) { return twice(x) * 5; }\n");
-        Proc.of("gcc-12", "-O2", "-fno-inline", "-c", "a.c", "b.c", "c.c").dir(dir).check("gcc");
+        Gcc.run(dir, List.of("-O2", "-fno-inline", "-c", "a.c", "b.c", "c.c"));
         Path mods = Files.createDirectories(dir.resolve("modules"));
         Proc.of("ld", "-r", "-o", mods.resolve("my-mod.ko").toString(), "a.o", "b.o", "c.o").dir(dir).check("ld");
 

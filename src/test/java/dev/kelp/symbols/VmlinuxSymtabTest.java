@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kelp.elf.ElfFile;
 import dev.kelp.qemu.KernelTarget;
+import dev.kelp.testsupport.Gcc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class VmlinuxSymtabTest {
 
     @Test
     void linkedProgramMatchesNm(@TempDir Path dir) {
-        Path prog = GccProgram.link(dir, "prog", List.of(HOMONYMS_A, HOMONYMS_B, HOMONYMS_C));
+        Path prog = Gcc.linkProgram(dir, "prog", List.of(HOMONYMS_A, HOMONYMS_B, HOMONYMS_C), GccProgram.PROGRAM_FLAGS);
         List<RawSym> map = VmlinuxSymtab.systemMap(ElfFile.read(prog));
         assertThat(lines(map)).isEqualTo(GccProgram.mksysmap(prog)).hasSizeGreaterThan(8);
         assertThat(map.stream().filter(r -> r.name().equals("helper")).map(RawSym::file))
