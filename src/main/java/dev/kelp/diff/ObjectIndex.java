@@ -1,7 +1,5 @@
 package dev.kelp.diff;
 
-import dev.kelp.arch.Insn;
-import dev.kelp.arch.InsnDecoder;
 import dev.kelp.elf.Elf;
 import dev.kelp.elf.ElfFile;
 import dev.kelp.elf.Relocation;
@@ -35,7 +33,7 @@ final class ObjectIndex {
     private final IndexedMap<Symbol, String> fileOf;
     /** Relocations per target section, merged over all relocation sections, sorted by offset. */
     private final IndexedMap<Section, Relocation[]> relocs;
-    private final IndexedMap<Section, int[]> insnStarts;
+    private final InsnGeometry geometry;
     /** Functions proper (not prefix symbols), in symbol-table order. */
     final List<Symbol> functions = new ArrayList<>();
     /** Data objects, in symbol-table order. */
@@ -49,7 +47,6 @@ final class ObjectIndex {
     final int sectionCount;
     final int symbolCount;
     final List<String> fileNames = new ArrayList<>();
-    private final Insn insn = new Insn();
     /** Masked names ({@link Names#mangle}), computed once per symbol: checksums ask for them per relocation. */
     private final IndexedMap<Symbol, String> mangled;
 
@@ -65,7 +62,7 @@ final class ObjectIndex {
         this.symbolCount = elf.symbols().size() + 1;
         this.bySection = new IndexedMap<>(sections, Section::index);
         this.relocs = new IndexedMap<>(sections, Section::index);
-        this.insnStarts = new IndexedMap<>(sections, Section::index);
+        this.geometry = new InsnGeometry(arch, sections, this::symbolsIn);
         this.fileOf = new IndexedMap<>(symbolCount, Symbol::index);
         this.mangled = new IndexedMap<>(symbolCount, Symbol::index);
         this.fentry = new IndexedMap<>(symbolCount, Symbol::index);
@@ -397,88 +394,15 @@ final class ObjectIndex {
 
     /**
      * Distance from the relocated field to the end of its instruction, for PC-relative
-     * relocations in code: the CPU adds the displacement to the next instruction's address, so
-     * the place the relocation aims at is addend + this bias. Zero in data.
+     * relocations in code ({@link InsnGeometry#bias}); zero in data.
      */
     int bias(Section where, Relocation r) {
-        if (!arch.isPcRelative(r.type())) {
-            return 0;
-        }
-        int field = arch.fieldSize(r.type());
-        if (!where.isExecutable()) {
-            return 0;
-        }
-        int[] starts = insnStarts(where);
-        int i = Arrays.binarySearch(starts, (int) r.offset());
-        if (i < 0) {
-            i = -i - 2;
-        }
-        if (i < 0) {
-            return field;
-        }
-        byte[] code = where.data();
-        InsnDecoder d = arch.decoder();
-        d.decode(code, starts[i], code.length, starts[i], insn);
-        long end = (long) starts[i] + insn.length;
-        if (end < r.offset() + field || end - r.offset() > arch.decoder().maxLength()) {
-            return field;
-        }
-        return (int) (end - r.offset());
+        return geometry.bias(where, r);
     }
 
     /** Whether the instruction holding the byte at {@code offset} is a direct call or jump. */
     boolean isBranchAt(Section code, long offset) {
-        int[] starts = insnStarts(code);
-        int i = Arrays.binarySearch(starts, (int) offset);
-        if (i < 0) {
-            i = -i - 2;
-        }
-        if (i < 0) {
-            return false;
-        }
-        byte[] d = code.data();
-        arch.decoder().decode(d, starts[i], d.length, starts[i], insn);
-        return insn.kind == dev.kelp.arch.InsnKind.CALL || insn.kind == dev.kelp.arch.InsnKind.JUMP
-                || insn.kind == dev.kelp.arch.InsnKind.COND_JUMP;
-    }
-
-    /** Instruction start offsets of a code section, decoding each symbol's extent separately. */
-    int[] insnStarts(Section s) {
-        int[] cached = insnStarts.get(s);
-        if (cached != null) {
-            return cached;
-        }
-        byte[] code = s.data();
-        Symbol[] syms = symbolsIn(s);
-        long[] bounds = new long[syms.length + 1];
-        int nb = 0;
-        for (Symbol y : syms) {
-            bounds[nb++] = y.value();
-        }
-        bounds[nb++] = code.length;
-        Arrays.sort(bounds, 0, nb);
-        int[] out = new int[Math.max(16, code.length / 3)];
-        int n = 0;
-        int pos = 0;
-        InsnDecoder d = arch.decoder();
-        int b = 0;
-        while (pos < code.length) {
-            while (b < nb && bounds[b] <= pos) {
-                b++;
-            }
-            int limit = b < nb ? (int) Math.min(bounds[b], code.length) : code.length;
-            while (pos < limit) {
-                if (n == out.length) {
-                    out = Arrays.copyOf(out, out.length * 2);
-                }
-                out[n++] = pos;
-                pos += Math.max(1, d.decode(code, pos, code.length, pos, insn));
-            }
-            pos = Math.max(pos, limit);
-        }
-        int[] res = Arrays.copyOf(out, n);
-        insnStarts.put(s, res);
-        return res;
+        return geometry.isBranchAt(code, offset);
     }
 
     static String stringAt(Section sec, long off) {
