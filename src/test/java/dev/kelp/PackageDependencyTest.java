@@ -25,7 +25,7 @@ class PackageDependencyTest {
      */
     private static final List<String> ORDER = List.of(
             "util", "elf", "arch", "arch.x86", "arch.registry", "inspect", "diff", "target", "symbols", "klp",
-            "module", "csource", "build", "qemu", "clones", "cli");
+            "module", "csource", "tree", "build", "qemu", "clones", "cli");
 
     /** A package name: lower-case segments after dev.kelp (a class name starts with a capital). */
     private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.kelp\\.([a-z0-9]+(?:\\.[a-z0-9]+)*)\\b");

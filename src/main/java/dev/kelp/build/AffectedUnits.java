@@ -1,5 +1,8 @@
 package dev.kelp.build;
 
+import dev.kelp.tree.IncludeScanner;
+import dev.kelp.tree.KbuildUnits;
+import dev.kelp.tree.PreparedTree;
 import dev.kelp.util.KelpException;
 import java.nio.file.Files;
 import java.nio.file.Path;

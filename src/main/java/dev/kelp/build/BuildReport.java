@@ -2,6 +2,7 @@ package dev.kelp.build;
 
 import dev.kelp.diff.IncludedData;
 import dev.kelp.target.Target;
+import dev.kelp.tree.KbuildUnits;
 import dev.kelp.util.KelpException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -16,6 +16,7 @@ import dev.kelp.elf.Symbol;
 import dev.kelp.module.LivepatchModel;
 import dev.kelp.symbols.KernelSymbols;
 import dev.kelp.symbols.UnitContext;
+import dev.kelp.tree.KbuildUnits;
 import dev.kelp.util.KelpException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,10 @@
 package dev.kelp.build;
 
 import dev.kelp.target.Target;
+import dev.kelp.tree.KbuildUnits;
+import dev.kelp.tree.PreparedTree;
+import dev.kelp.tree.TreeCache;
+import dev.kelp.tree.WorkTree;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.kelp.build;
 
+import dev.kelp.tree.Kbuild;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;

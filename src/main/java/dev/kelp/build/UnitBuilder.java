@@ -1,5 +1,8 @@
 package dev.kelp.build;
 
+import dev.kelp.tree.KbuildUnits;
+import dev.kelp.tree.PreparedTree;
+import dev.kelp.tree.WorkTree;
 import dev.kelp.util.KelpException;
 import dev.kelp.util.Proc;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.kelp.cli;
 import dev.kelp.build.BuildPipeline;
 import dev.kelp.build.BuildReport;
 import dev.kelp.build.KelpBuild;
-import dev.kelp.build.TreeCache;
+import dev.kelp.tree.TreeCache;
 import dev.kelp.util.KelpException;
 import java.nio.file.Files;
 import java.nio.file.Path;

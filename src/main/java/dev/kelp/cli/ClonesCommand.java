@@ -6,7 +6,7 @@ import dev.kelp.clones.HunkMapper;
 import dev.kelp.clones.IpaClonesParser;
 import dev.kelp.clones.IpaDump;
 import dev.kelp.build.TargetSymbols;
-import dev.kelp.build.TreeCache;
+import dev.kelp.tree.TreeCache;
 import dev.kelp.clones.PatchMapping;
 import dev.kelp.clones.PatchRoutes;
 import dev.kelp.clones.StartFunction;

@@ -1,8 +1,8 @@
 package dev.kelp.clones;
 
-import dev.kelp.build.Kbuild;
-import dev.kelp.build.KbuildUnits;
-import dev.kelp.build.WorkTree;
+import dev.kelp.tree.Kbuild;
+import dev.kelp.tree.KbuildUnits;
+import dev.kelp.tree.WorkTree;
 import dev.kelp.util.KelpException;
 import dev.kelp.util.Proc;
 import java.io.IOException;

@@ -3,6 +3,9 @@ package dev.kelp.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kelp.tree.TestTrees;
+import dev.kelp.tree.KbuildUnits;
+import dev.kelp.tree.PreparedTree;
 import dev.kelp.util.KelpException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kelp.module.RecordSizeProbe;
 import dev.kelp.target.Target;
+import dev.kelp.tree.TreeCache;
 import dev.kelp.util.KelpException;
 import java.nio.file.Files;
 import java.nio.file.Path;

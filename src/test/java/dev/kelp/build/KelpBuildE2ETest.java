@@ -7,6 +7,7 @@ import dev.kelp.elf.ElfFile;
 import dev.kelp.klp.LivepatchModule;
 import dev.kelp.qemu.LivepatchTestRun;
 import dev.kelp.qemu.TestReport;
+import dev.kelp.tree.TreeCache;
 import dev.kelp.util.KelpException;
 import java.nio.file.Path;
 import java.util.List;

@@ -9,6 +9,7 @@ import dev.kelp.module.LivepatchModel;
 import dev.kelp.symbols.KernelSymbols;
 import dev.kelp.symbols.SymbolSource;
 import dev.kelp.testsupport.Gcc;
+import dev.kelp.tree.KbuildUnits;
 import dev.kelp.util.KelpException;
 import java.io.IOException;
 import java.nio.file.Files;

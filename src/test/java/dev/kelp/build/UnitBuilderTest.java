@@ -3,6 +3,10 @@ package dev.kelp.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kelp.tree.TestTrees;
+import dev.kelp.tree.KbuildUnits;
+import dev.kelp.tree.PreparedTree;
+import dev.kelp.tree.WorkTree;
 import dev.kelp.util.KelpException;
 import dev.kelp.util.Proc;
 import java.nio.file.Files;

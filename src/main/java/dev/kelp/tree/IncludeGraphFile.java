@@ -1,4 +1,4 @@
-package dev.kelp.build;
+package dev.kelp.tree;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;

@@ -1,4 +1,4 @@
-package dev.kelp.build;
+package dev.kelp.tree;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

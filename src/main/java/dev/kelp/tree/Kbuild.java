@@ -1,4 +1,4 @@
-package dev.kelp.build;
+package dev.kelp.tree;
 
 import dev.kelp.target.Target;
 import dev.kelp.util.Proc;

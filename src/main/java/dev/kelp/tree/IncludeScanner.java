@@ -1,4 +1,4 @@
-package dev.kelp.build;
+package dev.kelp.tree;
 
 import dev.kelp.csource.IncludeLines;
 import dev.kelp.csource.IncludeLines.Include;
@@ -31,7 +31,7 @@ import java.util.Set;
  * ({@code #include TRACE_INCLUDE(...)}), used by kernel code only to re-include a trace header a
  * unit already includes by name.
  */
-final class IncludeScanner {
+public final class IncludeScanner {
     private final Path srcDir;
     private final Path objDir;
     private final List<Path> commonDirs;
@@ -49,7 +49,7 @@ final class IncludeScanner {
      * after modules_prepare, and the unit list: all fixed for a cache entry), else built (about
      * 10 s: reading ~25 k files) and stored.
      */
-    static IncludeScanner cached(Path graphFile, Path srcDir, Path prepDir, Collection<KbuildUnits.Unit> units) {
+    public static IncludeScanner cached(Path graphFile, Path srcDir, Path prepDir, Collection<KbuildUnits.Unit> units) {
         java.util.Optional<Map<Path, Set<Path>>> stored = IncludeGraphFile.read(graphFile, srcDir, prepDir);
         if (stored.isPresent()) {
             return new IncludeScanner(srcDir, prepDir, units, stored.get());
@@ -68,7 +68,7 @@ final class IncludeScanner {
         this.includedBy.putAll(includedBy);
     }
 
-    IncludeScanner(Path srcDir, Path objDir, Collection<KbuildUnits.Unit> units) {
+    public IncludeScanner(Path srcDir, Path objDir, Collection<KbuildUnits.Unit> units) {
         this.srcDir = srcDir;
         this.objDir = objDir;
         List<String> common = null;
@@ -142,7 +142,7 @@ final class IncludeScanner {
     }
 
     /** Every file that includes {@code target}, directly or not (the target itself included). */
-    Set<Path> includers(Path target) {
+    public Set<Path> includers(Path target) {
         Set<Path> out = new HashSet<>();
         ArrayDeque<Path> work = new ArrayDeque<>(List.of(target));
         while (!work.isEmpty()) {
@@ -155,7 +155,7 @@ final class IncludeScanner {
     }
 
     /** True when {@code unit}'s source or one of its forced includes is in {@code files}. */
-    boolean reaches(KbuildUnits.Unit unit, Set<Path> files) {
+    public boolean reaches(KbuildUnits.Unit unit, Set<Path> files) {
         if (files.contains(srcDir.resolve(unit.source()).normalize())) {
             return true;
         }

@@ -1,4 +1,4 @@
-package dev.kelp.build;
+package dev.kelp.tree;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,7 +35,7 @@ class WorkTreeTest {
         Path pristine = real.srcDir();
         String deleted = "fs/proc/version.c";
         Path patch = dir.resolve("all-kinds.patch");
-        StringBuilder text = new StringBuilder(Files.readString(E2eCase.DIR.resolve("cmdline-string/fix.patch")));
+        StringBuilder text = new StringBuilder(Files.readString(Path.of("src/test/resources/e2e-patches").resolve("cmdline-string/fix.patch")));
         text.append("--- /dev/null\n+++ b/kelp-new-dir/sub/new.c\n@@ -0,0 +1 @@\n+int kelp_new;\n");
         List<String> old = Files.readAllLines(pristine.resolve(deleted));
         text.append("--- a/").append(deleted).append("\n+++ /dev/null\n@@ -1,").append(old.size()).append(" +0,0 @@\n");

@@ -1,4 +1,4 @@
-package dev.kelp.build;
+package dev.kelp.tree;
 
 import dev.kelp.util.KelpException;
 import java.io.BufferedReader;
